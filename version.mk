@@ -1,0 +1,1 @@
+XDP_LB_VERSION := 0.1.0
