@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the XDP program and user space share: map names, key and value
+ * layouts, counters, limits and timeouts. Everything here is part of the
+ * pinned state under /sys/fs/bpf/xdp-lb, so a layout change must bump
+ * LB_STATE_VERSION (the command refuses pins of another version).
+ */
+#ifndef __XDP_LB_COMMON_H
+#define __XDP_LB_COMMON_H
+
+#include <linux/types.h>
+
+#define LB_STATE_VERSION 1
+
+/* Capacities (the flow tables and VIP/backend pools can be resized at load). */
+#define LB_MAX_VIPS_DEFAULT 1024
+#define LB_MAX_BACKENDS_DEFAULT 4096
+#define LB_FLOWS_DEFAULT (1U << 20)
+#define LB_FRAGS_DEFAULT 8192
+#define LB_RING_SIZE_DEFAULT 65537
+#define LB_RING_SIZE_MAX 131071
+
+/* Ring slot value of a VIP without any backend able to take new flows. */
+#define LB_BACKEND_NONE 0xffffffffU
+
+/*
+ * SNAT source ports are allocated in [port_min, port_max]. The default range
+ * stays clear of Linux's default ephemeral range (32768-60999), so that
+ * replies to the balancer host's own connections are never mistaken for
+ * replies of a translated flow.
+ */
+#define LB_SNAT_PORT_MIN_DEFAULT 1024
+#define LB_SNAT_PORT_MAX_DEFAULT 32767
+/* Candidate ports tried per new flow before giving up ("ports exhausted"). */
+#define LB_SNAT_PORT_TRIES 32
+
+/*
+ * Connection-table timeouts, in seconds of idleness. An entry older than its
+ * timeout is reclaimed: its SNAT port may be given to another flow and a new
+ * packet of the flow is balanced again.
+ */
+#define LB_TIMEOUT_TCP_SYN 30      /* SYN seen, backend has not answered */
+#define LB_TIMEOUT_TCP_EST 900     /* established (both sides seen) */
+#define LB_TIMEOUT_TCP_FIN 120     /* FIN seen from one side */
+#define LB_TIMEOUT_TCP_CLOSED 10   /* FIN from both sides, or RST */
+#define LB_TIMEOUT_UDP 60          /* any UDP flow */
+/* last_seen is refreshed (and the two directions synchronised) this often. */
+#define LB_REFRESH_NS 1000000000ULL
+
+/* Names of the pinned maps (kernel object names are at most 15 chars). */
+#define LB_MAP_CONFIG lb_config
+#define LB_MAP_VIPS lb_vips
+#define LB_MAP_RINGS lb_rings
+#define LB_MAP_BACKENDS lb_backends
+#define LB_MAP_SNAT_ADDRS lb_snat_addrs
+#define LB_MAP_CT_FWD lb_ct_fwd
+#define LB_MAP_CT_REV lb_ct_rev
+#define LB_MAP_FRAGS lb_frags
+#define LB_MAP_STATS lb_stats
+#define LB_MAP_VIP_STATS lb_vip_stats
+#define LB_MAP_BE_STATS lb_be_stats
+
+/* An IPv4 address sits in the first word, the other words are zero. */
+union lb_addr {
+	__u32 v4;
+	__u32 v6[4];
+	__u8 bytes[16];
+};
+
+/* family values, as AF_INET/AF_INET6 without pulling in socket headers */
+#define LB_AF_INET 2
+#define LB_AF_INET6 10
+
+struct lb_config {
+	__u32 hash_key[4];  /* keyed flow hash (SipHash key), from --seed */
+	__u16 port_min;     /* SNAT port range, host byte order */
+	__u16 port_max;
+	__u32 version;      /* LB_STATE_VERSION of whoever created the maps */
+	__u32 flags;
+	__u32 next_gen;     /* user space: generation of the next VIP/backend */
+};
+
+struct lb_vip_key {
+	union lb_addr addr;
+	__u16 port;         /* network byte order; 0 = all ports */
+	__u8 proto;         /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family;
+};
+
+#define LB_VIP_F_NAT 0x1
+
+struct lb_vip {
+	__u32 id;           /* index into lb_rings and lb_vip_stats */
+	__u32 flags;
+	union lb_addr snat; /* source address towards the backends */
+	__u32 ring_size;    /* prime, size of this VIP's Maglev table */
+	__u32 gen;          /* bumped whenever the VIP is (re)created */
+};
+
+#define LB_BACKEND_F_STATIC_MAC 0x1
+
+/* lb_backends is an array indexed by backend id; gen 0 marks a free slot. */
+struct lb_backend {
+	union lb_addr addr;
+	__u32 gen;          /* changes when the slot gets a new backend */
+	__u32 vip_id;
+	__u16 port;         /* network byte order; 0 = the client's port */
+	__u8 family;
+	__u8 flags;
+	__u8 mac[6];        /* with LB_BACKEND_F_STATIC_MAC */
+	__u16 weight;       /* for user space; the ring carries the effect */
+};
+
+struct lb_snat_key {
+	union lb_addr addr;
+	__u8 family;
+	__u8 pad[3];
+};
+
+/* A flow as seen on the wire: (src, dst, sport, dport, proto). */
+struct lb_flow_key {
+	union lb_addr src;
+	union lb_addr dst;
+	__u16 sport;        /* network byte order */
+	__u16 dport;
+	__u8 proto;
+	__u8 family;
+	__u16 pad;
+};
+
+/* Where a translated packet leaves: egress interface and MACs. */
+struct lb_l2 {
+	__u32 ifindex;
+	__u8 smac[6];
+	__u8 dmac[6];
+};
+
+/* Connection-state bits, kept in both directions' entries. */
+#define LB_CT_F_REPLIED 0x1     /* the backend has answered */
+#define LB_CT_F_FIN_CLIENT 0x2
+#define LB_CT_F_FIN_BACKEND 0x4
+#define LB_CT_F_RST 0x8
+
+/* lb_ct_fwd.flags */
+#define LB_CT_L2_VALID 0x1      /* to_backend holds a resolved next hop */
+
+/* lb_ct_fwd: key = client -> VIP tuple. */
+struct lb_ct_fwd {
+	union lb_addr backend;
+	union lb_addr snat;
+	__u64 last_seen;        /* bpf_ktime_get_ns() */
+	struct lb_l2 to_backend;
+	__u32 backend_id;
+	__u32 backend_gen;
+	__u32 vip_id;
+	__u16 backend_port;     /* network byte order */
+	__u16 snat_port;        /* network byte order */
+	__u16 state;
+	__u16 flags;
+	__u32 pad;
+};
+
+/* lb_ct_rev: key = backend -> SNAT tuple, as the backend's replies carry it. */
+struct lb_ct_rev {
+	union lb_addr client;
+	union lb_addr vip;
+	__u64 last_seen;
+	struct lb_l2 to_client;
+	__u32 backend_id;
+	__u32 vip_id;
+	__u16 client_port;      /* network byte order */
+	__u16 vip_port;
+	__u16 state;
+	__u16 pad;
+};
+
+/* lb_frags: remembers the ports of a fragmented datagram's first fragment. */
+struct lb_frag_key {
+	union lb_addr src;
+	union lb_addr dst;
+	__u32 id;
+	__u8 proto;
+	__u8 family;
+	__u16 pad;
+};
+
+struct lb_frag_val {
+	__u16 sport;
+	__u16 dport;
+	__u32 pad;
+};
+
+/* Per VIP and per backend traffic, in per-CPU arrays summed by user space. */
+struct lb_traffic {
+	__u64 packets;          /* client -> backend */
+	__u64 bytes;
+	__u64 reply_packets;    /* backend -> client */
+	__u64 reply_bytes;
+	__u64 new_flows;
+};
+
+/*
+ * Global counters (lb_stats, per-CPU u64 array). The first five count every
+ * packet exactly once by verdict; the rest count reasons and events.
+ */
+enum lb_stat {
+	LB_STAT_ABORTED = 0,    /* == XDP_ABORTED */
+	LB_STAT_DROP,           /* == XDP_DROP */
+	LB_STAT_PASS,           /* == XDP_PASS */
+	LB_STAT_TX,             /* == XDP_TX */
+	LB_STAT_REDIRECT,       /* == XDP_REDIRECT */
+	LB_STAT_PASS_NOT_IP,
+	LB_STAT_PASS_NOT_VIP,
+	LB_STAT_PASS_MALFORMED,
+	LB_STAT_PASS_FRAG_UNKNOWN,
+	LB_STAT_PASS_NO_NEIGH,
+	LB_STAT_DROP_NO_BACKEND,
+	LB_STAT_DROP_PORTS_EXHAUSTED,
+	LB_STAT_DROP_FIB,
+	LB_STAT_DROP_RING_MISSING,
+	LB_STAT_FLOW_NEW,
+	LB_STAT_FLOW_REBALANCED,
+	LB_STAT_FLOW_EXPIRED,
+	LB_STAT_FLOW_MISS_NON_SYN,
+	LB_STAT_REV_RESTORED,
+	LB_STAT_FRAG_TRACKED,
+	LB_STAT_ICMP_TO_BACKEND,
+	LB_STAT_ICMP_TO_CLIENT,
+	LB_STAT_FIB_LOOKUP,
+	LB_STAT_MAX,
+};
+
+#define LB_STAT_SLOTS 32
+
+#endif /* __XDP_LB_COMMON_H */
