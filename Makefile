@@ -35,7 +35,11 @@ $(addprefix check-,$(LAYERS)): all
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@sh tests/demo.sh
+	@$(MAKE) --no-print-directory -C tests net-helpers
+	@bash tests/demo.sh
+
+bench: all
+	@$(MAKE) --no-print-directory -C tests/bench bench
 
 clean:
 	@for d in $(SUBDIRS) tests; do [ -f config.mk ] && $(MAKE) --no-print-directory -C $$d clean; done; true

@@ -19,6 +19,8 @@ XLB_NET_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SKIPPED_TEST=${SKIPPED_TEST:-249}
 # per-topology state directories live in $XLB_STATE_BASE/<topology id>
 XLB_STATE_BASE=${XLB_STATE_BASE:-/tmp}
+# built by tests/Makefile; see xdp_pass.bpf.c for why the peers need it
+XLB_XDP_PASS_OBJ=${XLB_XDP_PASS_OBJ:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/xdp_pass.bpf.o}
 # test HTTP servers stop by themselves after this many seconds
 XLB_SERVER_LIFETIME=${XLB_SERVER_LIFETIME:-900}
 if [ -x /usr/bin/python3 ]; then
@@ -282,12 +284,18 @@ _xlb_build()
 		in_ns "$ns" ethtool -K "$HOST_IF" tx off >/dev/null || return 1
 		ip -n "$NS_SW" link set "$peer" master "$BRIDGE" || return 1
 		# A frame sent with XDP_TX or redirected into a veth is only
-		# received if the peer can take XDP frames: it needs its own
-		# XDP program or NAPI, which veth enables with GRO (off by
-		# default). Otherwise the frame is dropped and counted as
-		# rx_queue_0_xdp_tx_errors on the sender. So GRO on every
-		# bridge-side peer, for an XDP program on any host's eth0.
+		# received if the peer can take XDP frames: it needs NAPI,
+		# which veth enables with GRO (off by default), or the frame
+		# is dropped (rx_queue_0_xdp_tx_errors on the sender). And
+		# veth only wakes that NAPI after an XDP_TX when the peer runs
+		# an XDP program itself: with GRO alone the frame waits in the
+		# peer's ring until other traffic arrives. So every
+		# bridge-side peer gets GRO and a pass-everything program.
 		in_ns "$NS_SW" ethtool -K "$peer" gro on >/dev/null || return 1
+		if [ -f "$XLB_XDP_PASS_OBJ" ]; then
+			ip -n "$NS_SW" link set dev "$peer" xdpdrv \
+				obj "$XLB_XDP_PASS_OBJ" sec xdp || return 1
+		fi
 		ip -n "$NS_SW" link set "$peer" up || return 1
 		ip -n "$ns" link set "$HOST_IF" up || return 1
 	done

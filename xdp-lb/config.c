@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xdp-lb vip / backend: change the configuration in the pinned maps.
+ * Everything is validated before anything is written, and each change
+ * swaps the VIP's Maglev table whole.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "xdp-lb.h"
+#include "addr.h"
+#include "logging.h"
+#include "neigh.h"
+
+static const char *proto_name(int proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void vip_key_of(const struct vip_addr *v, int proto, struct lb_vip_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = v->family;
+	k->addr = v->addr;
+	k->port = htons(v->port);
+	k->proto = proto;
+}
+
+static const char *vip_name(const struct vip_addr *v, int proto, char *buf,
+			    size_t len)
+{
+	char a[128];
+
+	vip_str(v->family, &v->addr, v->port, a, sizeof(a));
+	snprintf(buf, len, "%s/%s", a, proto_name(proto));
+	return buf;
+}
+
+int lb_cmd_vip(const struct vip_req *req, const char *pin_root)
+{
+	struct lb_vip_key key;
+	const union lb_addr *snat;
+	struct lb_maps maps;
+	char name[160], a[64];
+	struct lb_vip vip;
+	int lock, err;
+
+	vip_name(&req->vip, req->proto, name, sizeof(name));
+	if (req->remove && (req->snat_set || req->ring_size)) {
+		lb_err("vip", "--remove takes no --snat or --ring-size");
+		return 1;
+	}
+	if (req->snat_set && req->snat.family != req->vip.family) {
+		lb_err("vip", "SNAT address %s is not of the VIP's address family",
+		       addr_str(req->snat.family, &req->snat.addr, a, sizeof(a)));
+		return 1;
+	}
+	vip_key_of(&req->vip, req->proto, &key);
+	snat = req->snat_set ? &req->snat.addr : &req->vip.addr;
+
+	lock = lb_open_state("vip", pin_root, &maps);
+	if (lock < 0)
+		return 1;
+	if (req->remove) {
+		err = lb_vip_remove(&maps, &key);
+		if (err == -ENOENT)
+			lb_err("vip", "unknown VIP %s", name);
+		else if (err)
+			lb_err("vip", "cannot remove VIP %s: %s", name, strerror(-err));
+		goto out;
+	}
+	if (!req->snat_set && lb_vip_get(&maps, &key, &vip) == 0)
+		snat = &vip.snat; /* an update without --snat keeps it */
+	err = lb_vip_set(&maps, &key, snat, req->ring_size);
+	if (err == -EBUSY)
+		lb_err("vip", "VIP %s exists with another ring size; remove it "
+		       "first to change the size", name);
+	else if (err == -ENOSPC)
+		lb_err("vip", "no room for VIP %s: every VIP slot is in use", name);
+	else if (err == -EINVAL)
+		lb_err("vip", "invalid VIP %s (ring size must be a prime up to %u)",
+		       name, LB_RING_SIZE_MAX);
+	else if (err)
+		lb_err("vip", "cannot set VIP %s: %s", name, strerror(-err));
+out:
+	lb_close_state(lock, &maps);
+	return err ? 1 : 0;
+}
+
+int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
+{
+	struct lb_backend_entry *list = NULL, *cur = NULL;
+	struct lb_backend_spec spec;
+	struct lb_vip_key key;
+	struct lb_maps maps;
+	char name[160], a[64];
+	struct lb_vip vip;
+	size_t n = 0, i;
+	int lock, err;
+
+	vip_name(&req->vip, req->proto, name, sizeof(name));
+	addr_str(req->addr.family, &req->addr.addr, a, sizeof(a));
+	if (req->remove && (req->port_set || req->weight_set || req->mac_set)) {
+		lb_err("backend", "--remove takes no --port, --weight or --mac");
+		return 1;
+	}
+	if (req->addr.family != req->vip.family) {
+		lb_err("backend", "backend %s and VIP %s are of different address "
+		       "families", a, name);
+		return 1;
+	}
+	vip_key_of(&req->vip, req->proto, &key);
+
+	lock = lb_open_state("backend", pin_root, &maps);
+	if (lock < 0)
+		return 1;
+	err = lb_vip_get(&maps, &key, &vip);
+	if (err) {
+		lb_err("backend", "unknown VIP %s", name);
+		goto out;
+	}
+	if (req->remove) {
+		err = lb_backend_remove(&maps, &key, req->addr.family, &req->addr.addr);
+		if (err == -ENOENT)
+			lb_err("backend", "%s is not a backend of VIP %s", a, name);
+		else if (err)
+			lb_err("backend", "cannot remove backend %s: %s", a,
+			       strerror(-err));
+		goto out;
+	}
+
+	err = lb_backend_list(&maps, vip.id, &list, &n);
+	if (err) {
+		lb_err("backend", "cannot read the backends of %s: %s", name,
+		       strerror(-err));
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!memcmp(&list[i].be.addr, &req->addr.addr, sizeof(req->addr.addr)))
+			cur = &list[i];
+	if (cur && !req->port_set && !req->weight_set && !req->mac_set) {
+		lb_err("backend", "%s is already a backend of VIP %s (change it with "
+		       "--weight, --port or --mac)", a, name);
+		err = -EEXIST;
+		goto out;
+	}
+	memset(&spec, 0, sizeof(spec));
+	spec.family = req->addr.family;
+	spec.addr = req->addr.addr;
+	spec.weight = cur ? cur->be.weight : LB_WEIGHT_DEFAULT;
+	spec.port = cur ? cur->be.port : 0;
+	if (req->weight_set)
+		spec.weight = req->weight;
+	if (req->port_set)
+		spec.port = htons(req->port);
+	if (req->mac_set) {
+		spec.has_mac = true;
+		memcpy(spec.mac, req->mac, 6);
+	}
+	err = lb_backend_set(&maps, &key, &spec, false);
+	if (err == -ENOSPC) {
+		lb_err("backend", "no room for backend %s: every backend slot is in use", a);
+	} else if (err) {
+		lb_err("backend", "cannot set backend %s: %s", a, strerror(-err));
+	} else if (!spec.has_mac) {
+		/* have the kernel resolve the next hop before the first packet */
+		int nerr = neigh_ensure_managed(req->addr.family, &req->addr.addr);
+
+		if (nerr)
+			pr_warn("Warning: no managed neighbour entry for %s (%s): its "
+				"first packets go to the kernel until it is resolved\n",
+				a, strerror(-nerr));
+	}
+out:
+	free(list);
+	lb_close_state(lock, &maps);
+	return err ? 1 : 0;
+}

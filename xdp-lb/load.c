@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xdp-lb load / unload: attach the data plane through libxdp, with its maps
+ * pinned under <bpffs>/xdp-lb so that every interface and every later
+ * invocation shares one configuration.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdp-lb.h"
+#include "xdp_lb.skel.h"
+#include "bpffs.h"
+#include "logging.h"
+
+void lb_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s%s%s: ", PROG_NAME, cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int prog_pin_path(char *buf, size_t len, const char *pin_root,
+			 const char *ifname)
+{
+	int n = snprintf(buf, len, "%s/%s/%s/%s", pin_root, PROGRAMS_DIR,
+			 ifname, PROG_FUNC);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Our pinned program on ifname if it is still attached there, else NULL. */
+static struct xdp_program *pinned_prog(const char *pin_root, const char *ifname,
+				       int ifindex, enum xdp_attach_mode *mode)
+{
+	struct xdp_program *prog;
+	char path[4096];
+
+	if (prog_pin_path(path, sizeof(path), pin_root, ifname))
+		return NULL;
+	prog = xdp_program__from_pin(path);
+	if (libxdp_get_error(prog))
+		return NULL;
+	*mode = ifindex ? xdp_program__is_attached(prog, ifindex) : XDP_MODE_UNSPEC;
+	return prog;
+}
+
+static int unpin_prog(const char *pin_root, const char *ifname)
+{
+	char path[4096];
+	int err = 0;
+
+	if (prog_pin_path(path, sizeof(path), pin_root, ifname))
+		return -ENAMETOOLONG;
+	if (unlink(path) && errno != ENOENT)
+		err = -errno;
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path); /* programs/, only if empty */
+	return err;
+}
+
+int lb_list_ifaces(const char *pin_root, struct lb_iface_state **out, int *n)
+{
+	struct lb_iface_state *list = NULL, *tmp;
+	char dir[4096];
+	struct dirent *de;
+	int cnt = 0;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(dir, sizeof(dir), "%s/%s", pin_root, PROGRAMS_DIR);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		struct lb_iface_state *s;
+		struct xdp_multiprog *mp;
+		struct xdp_program *prog;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= IF_NAMESIZE)
+			continue;
+		tmp = realloc(list, (cnt + 1) * sizeof(*list));
+		if (!tmp) {
+			free(list);
+			closedir(d);
+			return -ENOMEM;
+		}
+		list = tmp;
+		s = &list[cnt++];
+		memset(s, 0, sizeof(*s));
+		memcpy(s->name, de->d_name, strlen(de->d_name) + 1);
+		s->ifindex = if_nametoindex(s->name);
+		prog = pinned_prog(pin_root, s->name, s->ifindex, &s->mode);
+		if (!prog)
+			continue;
+		s->attached = s->mode != XDP_MODE_UNSPEC;
+		s->priority = xdp_program__run_prio(prog);
+		s->prog_id = xdp_program__id(prog);
+		xdp_program__close(prog);
+		if (!s->attached)
+			continue;
+		mp = xdp_multiprog__get_from_ifindex(s->ifindex);
+		if (!libxdp_get_error(mp)) {
+			s->dispatcher = !xdp_multiprog__is_legacy(mp);
+			s->progs_on_iface = s->dispatcher ?
+				xdp_multiprog__program_count(mp) : 1;
+			xdp_multiprog__close(mp);
+		}
+	}
+	closedir(d);
+	*out = list;
+	*n = cnt;
+	return 0;
+}
+
+/* bpf_fib_lookup() only answers on interfaces that forward. */
+static int enable_forwarding(const char *ifname)
+{
+	static const char *const fmts[] = {
+		"/proc/sys/net/ipv4/conf/%s/forwarding",
+		"/proc/sys/net/ipv6/conf/%s/forwarding",
+	};
+	char path[256];
+	int i, fd, err = 0;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), fmts[i], ifname);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno != ENOENT) /* IPv6 may be disabled */
+				err = -errno;
+			continue;
+		}
+		if (write(fd, "1", 1) != 1)
+			err = -errno;
+		close(fd);
+	}
+	if (!err)
+		pr_debug("Enabled forwarding on %s (needed by the FIB lookup)\n",
+			 ifname);
+	return err;
+}
+
+static bool maps_pinned(const char *pin_root)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[LB_MI_CONFIG]);
+	return access(path, F_OK) == 0;
+}
+
+static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[4096];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[idx]);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	else
+		*max = info.max_entries;
+	close(fd);
+	return err;
+}
+
+static const char *mode_str(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "skb";
+	case XDP_MODE_HW:
+		return "hw";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * Refuse early, with a clear message, an interface whose XDP program was
+ * not attached through libxdp's dispatcher: libxdp would refuse it too
+ * ("Existing program is not using a dispatcher").
+ */
+static int check_iface_free(const char *ifname, int ifindex)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *main;
+	int err = 0;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (libxdp_get_error(mp))
+		return 0; /* nothing attached */
+	if (xdp_multiprog__is_legacy(mp)) {
+		main = xdp_multiprog__main_prog(mp);
+		lb_err("load", "interface %s already has XDP program '%s' (id %u) "
+		       "attached without libxdp's dispatcher; unload it first",
+		       ifname, main ? xdp_program__name(main) : "?",
+		       main ? xdp_program__id(main) : 0);
+		err = -EBUSY;
+	}
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+static int attach_one(const struct load_req *req, const char *pin_root,
+		      int i, __u32 flows, bool *legacy)
+{
+	const char *ifname = req->ifaces.names[i];
+	int ifindex = req->ifaces.indexes[i];
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = PROG_FUNC);
+	struct xdp_program *prog = NULL;
+	struct xdp_multiprog *mp;
+	struct xdp_lb *skel;
+	struct bpf_map *map;
+	char path[4096];
+	int err, m;
+
+	skel = xdp_lb__open();
+	if (!skel) {
+		err = -errno;
+		lb_err("load", "cannot open the embedded BPF object: %s", strerror(-err));
+		return err;
+	}
+	bpf_map__set_max_entries(skel->maps.lb_ct_fwd, flows);
+	bpf_map__set_max_entries(skel->maps.lb_ct_rev, flows);
+	for (m = 0; m < LB_MI_COUNT; m++) {
+		map = bpf_object__find_map_by_name(skel->obj, lb_map_names[m]);
+		snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[m]);
+		if (!map || bpf_map__set_pin_path(map, path)) {
+			err = -EINVAL;
+			lb_err("load", "cannot set the pin path of map %s", lb_map_names[m]);
+			goto out;
+		}
+	}
+	xopts.obj = skel->obj;
+	prog = xdp_program__create(&xopts);
+	err = libxdp_get_error(prog);
+	if (err) {
+		prog = NULL;
+		lb_err("load", "cannot create the XDP program: %s", strerror(-err));
+		goto out;
+	}
+	err = xdp_program__set_run_prio(prog, req->priority);
+	if (err) {
+		lb_err("load", "cannot set run priority %u: %s", req->priority,
+		       strerror(-err));
+		goto out;
+	}
+	silence_lib_logging();
+	err = xdp_program__attach(prog, ifindex, req->mode, 0);
+	init_lib_logging();
+	if (err) {
+		char buf[256];
+
+		libxdp_strerror(err, buf, sizeof(buf));
+		if (err == -EINVAL && maps_pinned(pin_root))
+			lb_err("load", "cannot attach on %s: the pinned state in %s does "
+			       "not match this xdp-lb (other version or sizes); "
+			       "run 'xdp-lb unload --all' first", ifname, pin_root);
+		else if (err == -EOPNOTSUPP && req->mode == XDP_MODE_NATIVE)
+			lb_err("load", "cannot attach on %s in native mode: %s "
+			       "(try --mode skb)", ifname, buf);
+		else
+			lb_err("load", "cannot attach on %s: %s (%d)", ifname, buf, err);
+		goto out;
+	}
+
+	snprintf(path, sizeof(path), "%s/%s", pin_root, PROGRAMS_DIR);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%s/%s", pin_root, PROGRAMS_DIR, ifname);
+	mkdir(path, 0700);
+	prog_pin_path(path, sizeof(path), pin_root, ifname);
+	err = xdp_program__pin(prog, path);
+	if (err) {
+		lb_err("load", "cannot pin the program at %s: %s", path, strerror(-err));
+		xdp_program__detach(prog, ifindex, req->mode, 0);
+		unpin_prog(pin_root, ifname);
+		goto out;
+	}
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	*legacy = !libxdp_get_error(mp) && xdp_multiprog__is_legacy(mp);
+	if (!libxdp_get_error(mp))
+		xdp_multiprog__close(mp);
+	err = enable_forwarding(ifname);
+	if (err)
+		pr_warn("Warning: could not enable forwarding on %s (%s): backends "
+			"will not be reachable through the FIB\n", ifname,
+			strerror(-err));
+	err = 0;
+out:
+	xdp_program__close(prog);
+	xdp_lb__destroy(skel);
+	return err;
+}
+
+static int detach_iface(const char *pin_root, const char *ifname, int ifindex)
+{
+	enum xdp_attach_mode mode;
+	struct xdp_program *prog;
+	int err = 0;
+
+	prog = pinned_prog(pin_root, ifname, ifindex, &mode);
+	if (prog && mode != XDP_MODE_UNSPEC) {
+		err = xdp_program__detach(prog, ifindex, mode, 0);
+		if (err) {
+			char buf[256];
+
+			libxdp_strerror(err, buf, sizeof(buf));
+			lb_err("unload", "cannot detach from %s: %s", ifname, buf);
+		}
+	}
+	xdp_program__close(prog);
+	if (!err)
+		err = unpin_prog(pin_root, ifname);
+	return err;
+}
+
+/* The first load creates the maps: give them a configuration. */
+static int init_config(const char *pin_root, const struct load_req *req,
+		       bool created)
+{
+	struct lb_config cfg;
+	struct lb_maps maps;
+	struct lb_vip_entry *vips = NULL;
+	size_t n = 0, i;
+	int err;
+
+	err = lb_maps_open_pinned(pin_root, &maps);
+	if (err) {
+		lb_err("load", "cannot open the pinned maps in %s: %s", pin_root,
+		       strerror(-err));
+		return err;
+	}
+	err = lb_config_get(&maps, &cfg);
+	if (err)
+		goto out;
+	if (created || cfg.version == 0) {
+		lb_config_default(&cfg);
+		if (req->seed_set) {
+			memcpy(cfg.hash_key, req->seed, sizeof(cfg.hash_key));
+		} else if (getrandom(cfg.hash_key, sizeof(cfg.hash_key), 0) !=
+			   sizeof(cfg.hash_key)) {
+			err = -errno;
+			goto out;
+		}
+		err = lb_config_set(&maps, &cfg);
+		goto out;
+	}
+	if (cfg.version != LB_STATE_VERSION) {
+		lb_err("load", "the pinned state in %s has version %u, this xdp-lb "
+		       "uses %u; run 'xdp-lb unload --all' first", pin_root,
+		       cfg.version, LB_STATE_VERSION);
+		err = -EINVAL;
+		goto out;
+	}
+	if (!req->seed_set || !memcmp(cfg.hash_key, req->seed, sizeof(req->seed)))
+		goto out;
+	/* A new seed: every table is rebuilt with it. */
+	memcpy(cfg.hash_key, req->seed, sizeof(cfg.hash_key));
+	err = lb_config_set(&maps, &cfg);
+	if (!err)
+		err = lb_vip_list(&maps, &vips, &n);
+	for (i = 0; !err && i < n; i++)
+		err = lb_ring_rebuild(&maps, &vips[i].vip);
+	free(vips);
+out:
+	if (err > 0 || err == -1)
+		err = -EINVAL;
+	if (err)
+		lb_err("load", "cannot initialise the configuration: %s", strerror(-err));
+	lb_maps_close(&maps);
+	return err;
+}
+
+int lb_cmd_load(const struct load_req *req, const char *pin_root)
+{
+	enum xdp_attach_mode mode;
+	struct xdp_program *prog;
+	bool created, legacy = false;
+	__u32 flows = req->flows;
+	int lock, i, j, err = 0;
+
+	lock = pin_dir_lock(pin_root, true);
+	if (lock < 0) {
+		lb_err("load", "cannot create or lock %s: %s", pin_root, strerror(-lock));
+		return 1;
+	}
+	created = !maps_pinned(pin_root);
+	if (!created) {
+		__u32 cur = 0;
+
+		err = pinned_max_entries(pin_root, LB_MI_CT_FWD, &cur);
+		if (err) {
+			lb_err("load", "cannot read the pinned connection table: %s",
+			       strerror(-err));
+			goto out;
+		}
+		if (flows && flows != cur) {
+			lb_err("load", "the connection table already holds %u flows; "
+			       "unload every interface to resize it to %u", cur, flows);
+			err = -EINVAL;
+			goto out;
+		}
+		flows = cur;
+	} else if (!flows) {
+		flows = LB_FLOWS_DEFAULT;
+	}
+
+	/* Check every interface before touching any. */
+	for (i = 0; i < req->ifaces.count; i++) {
+		const char *ifname = req->ifaces.names[i];
+
+		for (j = 0; j < i; j++) {
+			if (!strcmp(req->ifaces.names[j], ifname)) {
+				lb_err("load", "interface %s given twice", ifname);
+				err = -EINVAL;
+				goto out;
+			}
+		}
+		prog = pinned_prog(pin_root, ifname, req->ifaces.indexes[i], &mode);
+		xdp_program__close(prog);
+		if (prog && mode != XDP_MODE_UNSPEC) {
+			lb_err("load", "xdp-lb is already loaded on %s (%s mode)",
+			       ifname, mode_str(mode));
+			err = -EEXIST;
+			goto out;
+		}
+		err = check_iface_free(ifname, req->ifaces.indexes[i]);
+		if (err)
+			goto out;
+	}
+
+	for (i = 0; i < req->ifaces.count; i++) {
+		err = attach_one(req, pin_root, i, flows, &legacy);
+		if (err)
+			break;
+		if (i == 0) {
+			err = init_config(pin_root, req, created);
+			if (err) {
+				i++;
+				break;
+			}
+		}
+		if (legacy)
+			pr_info("Loaded on %s in %s mode as a single program: this "
+				"kernel cannot run libxdp's dispatcher, so no other XDP "
+				"program can share the interface\n",
+				req->ifaces.names[i], mode_str(req->mode));
+		else
+			pr_debug("Loaded on %s in %s mode under libxdp's dispatcher "
+				 "(priority %u)\n", req->ifaces.names[i],
+				 mode_str(req->mode), req->priority);
+	}
+	if (err) {
+		/* Leave things as they were: undo this invocation's attaches. */
+		for (j = 0; j < i && j < req->ifaces.count; j++)
+			detach_iface(pin_root, req->ifaces.names[j],
+				     req->ifaces.indexes[j]);
+		if (created) {
+			struct lb_iface_state *st;
+			int n;
+
+			if (lb_list_ifaces(pin_root, &st, &n) == 0 && n == 0)
+				pin_dir_remove(pin_root);
+			free(st);
+		}
+	}
+out:
+	pin_dir_unlock(lock);
+	return err ? 1 : 0;
+}
+
+int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
+{
+	struct lb_iface_state *st = NULL;
+	int lock, n = 0, i, j, err = 0;
+
+	if (!req->all && req->ifaces.count == 0) {
+		lb_err("unload", "specify an interface or --all");
+		return 1;
+	}
+	if (!bpffs_is_mounted(bpffs_mount_point()) || access(pin_root, F_OK)) {
+		if (req->all)
+			return 0;
+		lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[0]);
+		return 1;
+	}
+	lock = pin_dir_lock(pin_root, false);
+	if (lock < 0) {
+		lb_err("unload", "cannot lock %s: %s", pin_root, strerror(-lock));
+		return 1;
+	}
+	err = lb_list_ifaces(pin_root, &st, &n);
+	if (err) {
+		lb_err("unload", "cannot read %s: %s", pin_root, strerror(-err));
+		goto out;
+	}
+	for (i = 0; i < req->ifaces.count; i++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(st[j].name, req->ifaces.names[i]) && st[j].attached)
+				break;
+		if (j == n) {
+			lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[i]);
+			err = -ENOENT;
+			goto out;
+		}
+	}
+	if (req->all) {
+		/* also cleans up pins whose interface or program is gone */
+		for (j = 0; j < n; j++)
+			err = detach_iface(pin_root, st[j].name, st[j].ifindex) ?: err;
+	} else {
+		for (i = 0; i < req->ifaces.count; i++)
+			err = detach_iface(pin_root, req->ifaces.names[i],
+					   req->ifaces.indexes[i]) ?: err;
+	}
+	free(st);
+	st = NULL;
+	if (err)
+		goto out;
+	err = lb_list_ifaces(pin_root, &st, &n);
+	if (!err && n == 0 && !req->keep_maps) {
+		pr_debug("Last interface unloaded: removing %s\n", pin_root);
+		err = pin_dir_remove(pin_root);
+	}
+out:
+	free(st);
+	pin_dir_unlock(lock);
+	return err ? 1 : 0;
+}
+
+int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps)
+{
+	int lock, err;
+
+	lb_maps_init(maps);
+	if (!bpffs_is_mounted(bpffs_mount_point()) || !maps_pinned(pin_root)) {
+		lb_err(cmd, "xdp-lb is not loaded (no state in %s); "
+		       "run 'xdp-lb load <ifname>' first", pin_root);
+		return -1;
+	}
+	lock = pin_dir_lock(pin_root, false);
+	if (lock < 0) {
+		lb_err(cmd, "cannot lock %s: %s", pin_root, strerror(-lock));
+		return -1;
+	}
+	err = lb_maps_open_pinned(pin_root, maps);
+	if (err) {
+		lb_err(cmd, "cannot open the pinned maps in %s: %s", pin_root,
+		       strerror(-err));
+		pin_dir_unlock(lock);
+		return -1;
+	}
+	return lock;
+}
+
+void lb_close_state(int lock_fd, struct lb_maps *maps)
+{
+	lb_maps_close(maps);
+	pin_dir_unlock(lock_fd);
+}

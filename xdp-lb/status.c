@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xdp-lb status / stats: what is loaded where, the configuration, flows and
+ * counters, as a table or as JSON with stable field names (man page).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "xdp-lb.h"
+#include "addr.h"
+#include "bpffs.h"
+
+/* JSON names of the global counters: part of the documented interface. */
+static const char *const stat_names[LB_STAT_MAX] = {
+	[LB_STAT_ABORTED] = "xdp_aborted",
+	[LB_STAT_DROP] = "xdp_drop",
+	[LB_STAT_PASS] = "xdp_pass",
+	[LB_STAT_TX] = "xdp_tx",
+	[LB_STAT_REDIRECT] = "xdp_redirect",
+	[LB_STAT_PASS_NOT_IP] = "pass_not_ip",
+	[LB_STAT_PASS_NOT_VIP] = "pass_not_vip",
+	[LB_STAT_PASS_MALFORMED] = "pass_malformed",
+	[LB_STAT_PASS_FRAG_UNKNOWN] = "pass_fragment_unknown",
+	[LB_STAT_PASS_NO_NEIGH] = "pass_neighbour_unresolved",
+	[LB_STAT_DROP_NO_BACKEND] = "drop_no_backend",
+	[LB_STAT_DROP_PORTS_EXHAUSTED] = "drop_snat_ports_exhausted",
+	[LB_STAT_DROP_FIB] = "drop_fib_failure",
+	[LB_STAT_DROP_RING_MISSING] = "drop_no_table",
+	[LB_STAT_FLOW_NEW] = "flows_new",
+	[LB_STAT_FLOW_REBALANCED] = "flows_rebalanced",
+	[LB_STAT_FLOW_EXPIRED] = "flows_expired",
+	[LB_STAT_FLOW_MISS_NON_SYN] = "flows_miss_non_syn",
+	[LB_STAT_REV_RESTORED] = "reply_entries_restored",
+	[LB_STAT_FRAG_TRACKED] = "fragments_tracked",
+	[LB_STAT_ICMP_TO_BACKEND] = "icmp_to_backend",
+	[LB_STAT_ICMP_TO_CLIENT] = "icmp_to_client",
+	[LB_STAT_FIB_LOOKUP] = "fib_lookups",
+};
+
+static const char *mode_name(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "skb";
+	case XDP_MODE_HW:
+		return "hw";
+	default:
+		return "none";
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static const char *proto_str(__u8 proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void mac_fmt(const __u8 *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static int map_size(int fd, __u32 *max)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*max = info.max_entries;
+	return 0;
+}
+
+struct snapshot {
+	struct lb_iface_state *ifs;
+	int nr_ifs;
+	struct lb_config cfg;
+	__u32 flow_capacity;
+	struct lb_flow_counts flows;
+	__u64 stats[LB_STAT_SLOTS];
+	struct lb_vip_entry *vips;
+	size_t nr_vips;
+	struct lb_traffic *vip_traffic;
+	struct lb_backend_entry **backends;
+	size_t *nr_backends;
+	struct lb_traffic **be_traffic;
+};
+
+static void snapshot_free(struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_vips; i++) {
+		if (s->backends)
+			free(s->backends[i]);
+		if (s->be_traffic)
+			free(s->be_traffic[i]);
+	}
+	free(s->backends);
+	free(s->be_traffic);
+	free(s->nr_backends);
+	free(s->vip_traffic);
+	free(s->vips);
+	free(s->ifs);
+	lb_flow_counts_free(&s->flows);
+	memset(s, 0, sizeof(*s));
+}
+
+static int snapshot_take(const struct lb_maps *m, const char *pin_root,
+			 bool with_flows, struct snapshot *s)
+{
+	size_t i, j;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = lb_list_ifaces(pin_root, &s->ifs, &s->nr_ifs);
+	if (!err)
+		err = lb_config_get(m, &s->cfg);
+	if (!err)
+		err = map_size(m->fd[LB_MI_CT_FWD], &s->flow_capacity);
+	if (!err && with_flows)
+		err = lb_flows_count(m, &s->flows);
+	if (!err)
+		err = lb_stats_read(m, s->stats);
+	if (!err)
+		err = lb_vip_list(m, &s->vips, &s->nr_vips);
+	if (err)
+		goto err;
+	s->vip_traffic = calloc(s->nr_vips + 1, sizeof(*s->vip_traffic));
+	s->backends = calloc(s->nr_vips + 1, sizeof(*s->backends));
+	s->nr_backends = calloc(s->nr_vips + 1, sizeof(*s->nr_backends));
+	s->be_traffic = calloc(s->nr_vips + 1, sizeof(*s->be_traffic));
+	if (!s->vip_traffic || !s->backends || !s->nr_backends || !s->be_traffic) {
+		err = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < s->nr_vips; i++) {
+		err = lb_traffic_read(m, false, s->vips[i].vip.id, &s->vip_traffic[i]);
+		if (!err)
+			err = lb_backend_list(m, s->vips[i].vip.id, &s->backends[i],
+					      &s->nr_backends[i]);
+		if (err)
+			goto err;
+		s->be_traffic[i] = calloc(s->nr_backends[i] + 1,
+					  sizeof(*s->be_traffic[i]));
+		if (!s->be_traffic[i]) {
+			err = -ENOMEM;
+			goto err;
+		}
+		for (j = 0; j < s->nr_backends[i]; j++) {
+			err = lb_traffic_read(m, true, s->backends[i][j].id,
+					      &s->be_traffic[i][j]);
+			if (err)
+				goto err;
+		}
+	}
+	return 0;
+err:
+	snapshot_free(s);
+	return err;
+}
+
+static const char *vip_text(const struct lb_vip_entry *v, char *buf, size_t len)
+{
+	return vip_str(v->key.family, &v->key.addr, ntohs(v->key.port), buf, len);
+}
+
+static void print_text(const struct snapshot *s)
+{
+	char a[128], b[128];
+	size_t i, j;
+	int k;
+
+	printf("CURRENT XDP-LB STATUS:\n\n");
+	printf("Loaded on interfaces:\n");
+	printf("  %-16s %-8s %-28s %-9s %s\n", "Interface", "Mode",
+	       "Dispatcher", "Priority", "Program id");
+	for (k = 0; k < s->nr_ifs; k++) {
+		const struct lb_iface_state *f = &s->ifs[k];
+		char d[64];
+
+		if (!f->attached)
+			snprintf(d, sizeof(d), "not attached (stale pin)");
+		else if (f->dispatcher)
+			snprintf(d, sizeof(d), "yes (%d programs)", f->progs_on_iface);
+		else
+			snprintf(d, sizeof(d), "no (single program)");
+		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, mode_name(f->mode),
+		       d, f->priority, f->prog_id);
+	}
+	if (!s->nr_ifs)
+		printf("  (none)\n");
+
+	printf("\nConnection table: %llu live flows, %u slots (%.1f%% full)\n",
+	       (unsigned long long)s->flows.total, s->flow_capacity,
+	       s->flow_capacity ? 100.0 * s->flows.total / s->flow_capacity : 0.0);
+	printf("SNAT source ports: %u-%u\n", s->cfg.port_min, s->cfg.port_max);
+
+	printf("\nVIPs:\n");
+	if (!s->nr_vips)
+		printf("  (none)\n");
+	for (i = 0; i < s->nr_vips; i++) {
+		const struct lb_vip_entry *v = &s->vips[i];
+		const struct lb_traffic *t = &s->vip_traffic[i];
+
+		printf("  %-40s %s  mode nat  snat %s  ring %u  flows %llu  "
+		       "packets %llu  bytes %llu  replies %llu  new flows %llu\n",
+		       vip_text(v, a, sizeof(a)), proto_str(v->key.proto),
+		       addr_str(v->key.family, &v->vip.snat, b, sizeof(b)),
+		       v->vip.ring_size,
+		       (unsigned long long)(v->vip.id < s->flows.nr_vips ?
+					    s->flows.per_vip[v->vip.id] : 0),
+		       (unsigned long long)t->packets, (unsigned long long)t->bytes,
+		       (unsigned long long)t->reply_packets,
+		       (unsigned long long)t->new_flows);
+		if (!s->nr_backends[i])
+			printf("    (no backends)\n");
+		for (j = 0; j < s->nr_backends[i]; j++) {
+			const struct lb_backend_entry *be = &s->backends[i][j];
+			const struct lb_traffic *bt = &s->be_traffic[i][j];
+			char port[16] = "", mac[32] = "";
+
+			if (be->be.port)
+				snprintf(port, sizeof(port), " port %u", ntohs(be->be.port));
+			if (be->be.flags & LB_BACKEND_F_STATIC_MAC) {
+				strcpy(mac, " mac ");
+				mac_fmt(be->be.mac, mac + 5, sizeof(mac) - 5);
+			}
+			printf("    %-38s weight %-5u %-9s flows %llu  packets %llu  "
+			       "bytes %llu  replies %llu  new flows %llu%s%s\n",
+			       addr_str(be->be.family, &be->be.addr, a, sizeof(a)),
+			       be->be.weight, be->be.weight ? "active" : "draining",
+			       (unsigned long long)(be->id < s->flows.nr_backends ?
+						    s->flows.per_backend[be->id] : 0),
+			       (unsigned long long)bt->packets,
+			       (unsigned long long)bt->bytes,
+			       (unsigned long long)bt->reply_packets,
+			       (unsigned long long)bt->new_flows, port, mac);
+		}
+	}
+
+	printf("\nGlobal counters:\n");
+	for (k = 0; k < LB_STAT_MAX; k++)
+		printf("  %-28s %llu\n", stat_names[k],
+		       (unsigned long long)s->stats[k]);
+}
+
+static void print_json(const struct snapshot *s)
+{
+	char a[128];
+	size_t i, j;
+	int k;
+
+	printf("{\"version\":");
+	json_str(stdout, XDP_LB_VERSION);
+	printf(",\"interfaces\":[");
+	for (k = 0; k < s->nr_ifs; k++) {
+		const struct lb_iface_state *f = &s->ifs[k];
+
+		printf("%s{\"name\":", k ? "," : "");
+		json_str(stdout, f->name);
+		printf(",\"ifindex\":%d,\"attached\":%s,\"mode\":\"%s\","
+		       "\"dispatcher\":%s,\"programs\":%d,\"priority\":%u,"
+		       "\"program_id\":%u}",
+		       f->ifindex, f->attached ? "true" : "false", mode_name(f->mode),
+		       f->dispatcher ? "true" : "false", f->progs_on_iface,
+		       f->priority, f->prog_id);
+	}
+	printf("],\"flow_table\":{\"flows\":%llu,\"capacity\":%u},"
+	       "\"snat_ports\":{\"min\":%u,\"max\":%u},\"vips\":[",
+	       (unsigned long long)s->flows.total, s->flow_capacity,
+	       s->cfg.port_min, s->cfg.port_max);
+	for (i = 0; i < s->nr_vips; i++) {
+		const struct lb_vip_entry *v = &s->vips[i];
+		const struct lb_traffic *t = &s->vip_traffic[i];
+
+		printf("%s{\"vip\":\"%s\"", i ? "," : "", vip_text(v, a, sizeof(a)));
+		printf(",\"address\":\"%s\",\"port\":%u,\"proto\":\"%s\","
+		       "\"mode\":\"nat\"",
+		       addr_str(v->key.family, &v->key.addr, a, sizeof(a)),
+		       ntohs(v->key.port), proto_str(v->key.proto));
+		printf(",\"snat\":\"%s\",\"ring_size\":%u,\"flows\":%llu,"
+		       "\"packets\":%llu,\"bytes\":%llu,\"reply_packets\":%llu,"
+		       "\"reply_bytes\":%llu,\"new_flows\":%llu,\"backends\":[",
+		       addr_str(v->key.family, &v->vip.snat, a, sizeof(a)),
+		       v->vip.ring_size,
+		       (unsigned long long)(v->vip.id < s->flows.nr_vips ?
+					    s->flows.per_vip[v->vip.id] : 0),
+		       (unsigned long long)t->packets, (unsigned long long)t->bytes,
+		       (unsigned long long)t->reply_packets,
+		       (unsigned long long)t->reply_bytes,
+		       (unsigned long long)t->new_flows);
+		for (j = 0; j < s->nr_backends[i]; j++) {
+			const struct lb_backend_entry *be = &s->backends[i][j];
+			const struct lb_traffic *bt = &s->be_traffic[i][j];
+			char mac[32];
+
+			printf("%s{\"address\":\"%s\",\"port\":%u,\"weight\":%u,"
+			       "\"state\":\"%s\",\"mac\":",
+			       j ? "," : "",
+			       addr_str(be->be.family, &be->be.addr, a, sizeof(a)),
+			       ntohs(be->be.port), be->be.weight,
+			       be->be.weight ? "active" : "draining");
+			if (be->be.flags & LB_BACKEND_F_STATIC_MAC) {
+				mac_fmt(be->be.mac, mac, sizeof(mac));
+				printf("\"%s\"", mac);
+			} else {
+				printf("null");
+			}
+			printf(",\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu,"
+			       "\"reply_packets\":%llu,\"reply_bytes\":%llu,"
+			       "\"new_flows\":%llu}",
+			       (unsigned long long)(be->id < s->flows.nr_backends ?
+						    s->flows.per_backend[be->id] : 0),
+			       (unsigned long long)bt->packets,
+			       (unsigned long long)bt->bytes,
+			       (unsigned long long)bt->reply_packets,
+			       (unsigned long long)bt->reply_bytes,
+			       (unsigned long long)bt->new_flows);
+		}
+		printf("]}");
+	}
+	printf("],\"counters\":{");
+	for (k = 0; k < LB_STAT_MAX; k++)
+		printf("%s\"%s\":%llu", k ? "," : "", stat_names[k],
+		       (unsigned long long)s->stats[k]);
+	printf("}}\n");
+}
+
+int lb_cmd_status(const struct status_req *req, const char *pin_root)
+{
+	struct snapshot s;
+	struct lb_maps maps;
+	int lock, err;
+
+	lock = lb_open_state("status", pin_root, &maps);
+	if (lock < 0)
+		return 1;
+	err = snapshot_take(&maps, pin_root, true, &s);
+	lb_close_state(lock, &maps);
+	if (err) {
+		lb_err("status", "cannot read the state in %s: %s", pin_root,
+		       strerror(-err));
+		return 1;
+	}
+	if (req->json)
+		print_json(&s);
+	else
+		print_text(&s);
+	snapshot_free(&s);
+	return 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static double rate(__u64 now, __u64 before, double secs)
+{
+	return now >= before ? (now - before) / secs : 0;
+}
+
+/* Find the entry of the same VIP/backend in the previous snapshot. */
+static const struct lb_traffic *prev_vip(const struct snapshot *p,
+					 const struct lb_vip_entry *v, size_t *pi)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_vips; i++) {
+		if (!memcmp(&p->vips[i].key, &v->key, sizeof(v->key)) &&
+		    p->vips[i].vip.gen == v->vip.gen) {
+			*pi = i;
+			return &p->vip_traffic[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct lb_traffic *prev_be(const struct snapshot *p, size_t pi,
+					const struct lb_backend_entry *be)
+{
+	size_t j;
+
+	for (j = 0; j < p->nr_backends[pi]; j++)
+		if (p->backends[pi][j].id == be->id &&
+		    p->backends[pi][j].be.gen == be->be.gen)
+			return &p->be_traffic[pi][j];
+	return NULL;
+}
+
+static void print_rates(const char *label, bool json, bool first,
+			const struct lb_traffic *now,
+			const struct lb_traffic *before, double secs)
+{
+	static const struct lb_traffic zero;
+
+	if (!before)
+		before = &zero;
+	if (json) {
+		printf("%s\"pps\":%.1f,\"bps\":%.1f,\"reply_pps\":%.1f,"
+		       "\"reply_bps\":%.1f,\"new_flows_per_s\":%.1f",
+		       first ? "" : ",",
+		       rate(now->packets, before->packets, secs),
+		       8 * rate(now->bytes, before->bytes, secs),
+		       rate(now->reply_packets, before->reply_packets, secs),
+		       8 * rate(now->reply_bytes, before->reply_bytes, secs),
+		       rate(now->new_flows, before->new_flows, secs));
+		return;
+	}
+	printf("%-44s %12.1f %14.1f %12.1f %14.1f %12.1f\n", label,
+	       rate(now->packets, before->packets, secs),
+	       8 * rate(now->bytes, before->bytes, secs),
+	       rate(now->reply_packets, before->reply_packets, secs),
+	       8 * rate(now->reply_bytes, before->reply_bytes, secs),
+	       rate(now->new_flows, before->new_flows, secs));
+}
+
+static void print_interval(const struct snapshot *s, const struct snapshot *p,
+			   double secs, bool json)
+{
+	char a[128], label[192];
+	size_t i, j, pi = 0;
+
+	if (json)
+		printf("{\"time\":%.3f,\"interval\":%.3f,\"vips\":[",
+		       (double)time(NULL), secs);
+	else
+		printf("%-44s %12s %14s %12s %14s %12s\n", "VIP / backend", "pkt/s",
+		       "bit/s", "reply pkt/s", "reply bit/s", "new flows/s");
+	for (i = 0; i < s->nr_vips; i++) {
+		const struct lb_vip_entry *v = &s->vips[i];
+		const struct lb_traffic *pv = prev_vip(p, v, &pi);
+
+		snprintf(label, sizeof(label), "%s/%s", vip_text(v, a, sizeof(a)),
+			 proto_str(v->key.proto));
+		if (json)
+			printf("%s{\"vip\":\"%s\",\"proto\":\"%s\",", i ? "," : "",
+			       vip_text(v, a, sizeof(a)), proto_str(v->key.proto));
+		print_rates(label, json, true, &s->vip_traffic[i], pv, secs);
+		if (json)
+			printf(",\"backends\":[");
+		for (j = 0; j < s->nr_backends[i]; j++) {
+			const struct lb_backend_entry *be = &s->backends[i][j];
+
+			snprintf(label, sizeof(label), "  %s",
+				 addr_str(be->be.family, &be->be.addr, a, sizeof(a)));
+			if (json)
+				printf("%s{\"address\":\"%s\",", j ? "," : "", label + 2);
+			print_rates(label, json, true, &s->be_traffic[i][j],
+				    pv ? prev_be(p, pi, be) : NULL, secs);
+			if (json)
+				printf("}");
+		}
+		if (json)
+			printf("]}");
+	}
+	if (json)
+		printf("]}\n");
+	else
+		printf("\n");
+	fflush(stdout);
+}
+
+int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
+{
+	struct snapshot s, prev;
+	struct timespec t0, t1;
+	struct lb_maps maps;
+	__u32 n = 0;
+	int lock, err;
+
+	/* The lock is only held to open the maps: reading needs none. */
+	lock = lb_open_state("stats", pin_root, &maps);
+	if (lock < 0)
+		return 1;
+	pin_dir_unlock(lock);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	err = snapshot_take(&maps, pin_root, false, &prev);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!err && !stop && (!req->count || n < req->count)) {
+		struct timespec req_ts = { .tv_sec = req->interval };
+
+		while (nanosleep(&req_ts, &req_ts) && !stop)
+			;
+		if (stop)
+			break;
+		err = snapshot_take(&maps, pin_root, false, &s);
+		if (err)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		print_interval(&s, &prev, (t1.tv_sec - t0.tv_sec) +
+			       (t1.tv_nsec - t0.tv_nsec) / 1e9, req->json);
+		snapshot_free(&prev);
+		prev = s;
+		t0 = t1;
+		n++;
+	}
+	snapshot_free(&prev);
+	lb_maps_close(&maps);
+	if (err) {
+		lb_err("stats", "cannot read the state in %s: %s", pin_root,
+		       strerror(-err));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the xdp-lb subcommands share. */
+#ifndef __XDP_LB_H
+#define __XDP_LB_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <xdp/libxdp.h>
+#include <xdp_lb/lb_common.h>
+
+#include "lbmaps.h"
+#include "params.h"
+
+#define PROG_NAME "xdp-lb"
+#define PROG_FUNC "xdp_lb"
+#define PIN_SUBDIR "xdp-lb"
+#define PROGRAMS_DIR "programs"
+
+/* Defaults (also documented in man/xdp-lb.8 and --help). */
+#define LB_PRIORITY_DEFAULT 30
+#define LB_WEIGHT_DEFAULT 1
+
+struct load_req {
+	int mode;               /* enum xdp_attach_mode */
+	__u32 priority;
+	__u32 flows;            /* 0 = keep/default */
+	bool seed_set;
+	__u32 seed[4];
+	struct iface_list ifaces;
+};
+
+struct unload_req {
+	bool all;
+	bool keep_maps;
+	struct iface_list ifaces;
+};
+
+struct vip_req {
+	int proto;
+	bool snat_set;
+	struct ip_addr snat;
+	__u32 ring_size;        /* 0 = default / unchanged */
+	bool remove;
+	struct vip_addr vip;
+};
+
+struct backend_req {
+	int proto;
+	bool port_set;
+	__u16 port;             /* host byte order */
+	bool weight_set;
+	__u32 weight;
+	bool mac_set;
+	__u8 mac[6];
+	bool remove;
+	struct vip_addr vip;
+	struct ip_addr addr;
+};
+
+struct status_req {
+	bool json;
+};
+
+struct stats_req {
+	__u32 interval;         /* seconds */
+	__u32 count;            /* 0 = until interrupted */
+	bool json;
+};
+
+int lb_cmd_load(const struct load_req *req, const char *pin_root);
+int lb_cmd_unload(const struct unload_req *req, const char *pin_root);
+int lb_cmd_vip(const struct vip_req *req, const char *pin_root);
+int lb_cmd_backend(const struct backend_req *req, const char *pin_root);
+int lb_cmd_status(const struct status_req *req, const char *pin_root);
+int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
+
+/* One line per problem, on stderr, prefixed with the command. */
+void lb_err(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Opens the pinned maps for a configuration command and takes the lock;
+ * prints the error itself. Returns the lock fd (>= 0) or -1.
+ */
+int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps);
+void lb_close_state(int lock_fd, struct lb_maps *maps);
+
+/* Interfaces xdp-lb is loaded on, from its program pins. */
+struct lb_iface_state {
+	char name[16];
+	int ifindex;            /* 0 if the interface is gone */
+	enum xdp_attach_mode mode;
+	bool attached;
+	bool dispatcher;        /* false: single program, no dispatcher */
+	unsigned int priority;
+	unsigned int prog_id;
+	int progs_on_iface;     /* programs under the dispatcher */
+};
+
+int lb_list_ifaces(const char *pin_root, struct lb_iface_state **out, int *n);
+
+#endif /* __XDP_LB_H */
