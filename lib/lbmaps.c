@@ -148,6 +148,19 @@ static int next_gen(const struct lb_maps *m, __u32 *gen)
 	return lb_config_set(m, &cfg);
 }
 
+/* Marks (vip_id + 1) or clears (0) the VIP whose table is being replaced. */
+static int mark_dirty(const struct lb_maps *m, __u32 value)
+{
+	struct lb_config cfg;
+	int err;
+
+	err = lb_config_get(m, &cfg);
+	if (err)
+		return err;
+	cfg.dirty_vip = value;
+	return lb_config_set(m, &cfg);
+}
+
 static int percpu_zero(int fd, __u32 idx, size_t value_size)
 {
 	int ncpus = libbpf_num_possible_cpus();
@@ -425,6 +438,47 @@ static int free_vip_id(const struct lb_maps *m, __u32 *id)
 	return 0;
 }
 
+static int backend_clear(const struct lb_maps *m, __u32 id)
+{
+	struct lb_backend be = {};
+
+	if (bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &be, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Backends left with a VIP id by a removal that was killed midway. */
+static int clear_vip_backends(const struct lb_maps *m, __u32 vip_id)
+{
+	struct lb_backend_entry *list = NULL;
+	size_t n = 0, i;
+	int err;
+
+	err = lb_backend_list(m, vip_id, &list, &n);
+	for (i = 0; !err && i < n; i++)
+		err = backend_clear(m, list[i].id);
+	free(list);
+	return err;
+}
+
+int lb_recover(const struct lb_maps *m)
+{
+	struct lb_vip_entry *vips = NULL;
+	struct lb_config cfg;
+	size_t n = 0, i;
+	int err;
+
+	err = lb_config_get(m, &cfg);
+	if (err || !cfg.dirty_vip)
+		return err;
+	err = lb_vip_list(m, &vips, &n);
+	for (i = 0; !err && i < n; i++)
+		if (vips[i].vip.id == cfg.dirty_vip - 1)
+			err = lb_ring_rebuild(m, &vips[i].vip);
+	free(vips);
+	return err ?: mark_dirty(m, 0);
+}
+
 int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 	       const union lb_addr *snat, __u32 ring_size)
 {
@@ -466,6 +520,8 @@ int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 	if (err)
 		return err;
 	err = percpu_zero(m->fd[LB_MI_VIP_STATS], vip.id, sizeof(struct lb_traffic));
+	if (!err)
+		err = clear_vip_backends(m, vip.id);
 	if (err)
 		return err;
 	/* The table exists before the VIP does: no packet sees a VIP without one. */
@@ -486,14 +542,6 @@ err_ring:
 	return err;
 }
 
-static int backend_clear(const struct lb_maps *m, __u32 id)
-{
-	struct lb_backend be = {};
-
-	if (bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &be, BPF_ANY))
-		return -errno;
-	return 0;
-}
 
 int lb_vip_remove(const struct lb_maps *m, const struct lb_vip_key *key)
 {
@@ -588,13 +636,16 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 		memcpy(be.mac, spec->mac, sizeof(be.mac));
 		be.flags |= LB_BACKEND_F_STATIC_MAC;
 	}
+	err = mark_dirty(m, vip.id + 1);
+	if (err)
+		return err;
 	/* A new backend is in place before any table slot points to it. */
 	if (bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &be, BPF_ANY))
 		return -errno;
 	err = lb_ring_rebuild(m, &vip);
 	if (err && !found)
 		backend_clear(m, id);
-	return err;
+	return mark_dirty(m, 0) ?: err;
 }
 
 int lb_backend_remove(const struct lb_maps *m, const struct lb_vip_key *vk,
@@ -626,14 +677,17 @@ int lb_backend_remove(const struct lb_maps *m, const struct lb_vip_key *vk,
 	free(list);
 	if (!found)
 		return -ENOENT;
-	/* Out of the table first, then gone: its flows are re-balanced. */
+	/* Gone, then out of the table: its flows are re-balanced. */
+	err = mark_dirty(m, vip.id + 1);
+	if (err)
+		return err;
 	err = backend_clear(m, id);
 	if (err)
 		return err;
 	err = lb_ring_rebuild(m, &vip);
 	if (err)
 		bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &saved, BPF_ANY);
-	return err;
+	return mark_dirty(m, 0) ?: err;
 }
 
 int lb_stats_read(const struct lb_maps *m, __u64 out[LB_STAT_SLOTS])

@@ -100,6 +100,11 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 /* Removes a backend (its flows are re-balanced); -ENOENT if unknown. */
 int lb_backend_remove(const struct lb_maps *m, const struct lb_vip_key *vk,
 		      __u8 family, const union lb_addr *addr);
+/*
+ * Finishes an update a killed command left half done (a VIP whose table
+ * lags its backends); call with the lock held before any change.
+ */
+int lb_recover(const struct lb_maps *m);
 /* Rebuilds a VIP's Maglev table from its backends and swaps it in. */
 int lb_ring_rebuild(const struct lb_maps *m, const struct lb_vip *vip);
 

@@ -574,6 +574,12 @@ int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps)
 		pin_dir_unlock(lock);
 		return -1;
 	}
+	err = lb_recover(maps);
+	if (err) {
+		lb_err(cmd, "cannot finish an interrupted update: %s", strerror(-err));
+		lb_close_state(lock, maps);
+		return -1;
+	}
 	return lock;
 }
 

@@ -78,6 +78,9 @@ struct lb_config {
 	__u32 version;      /* LB_STATE_VERSION of whoever created the maps */
 	__u32 flags;
 	__u32 next_gen;     /* user space: generation of the next VIP/backend */
+	__u32 dirty_vip;    /* user space: 1 + id of a VIP whose table may lag
+			     * its backends (a command died mid-update) */
+	__u32 reserved;
 };
 
 struct lb_vip_key {

@@ -1061,6 +1061,83 @@ static void test_counters_add_up(void **state)
 	assert_int_equal(t.new_flows, 10);
 }
 
+/* Count new flows (distinct source ports) that land on backend addr. */
+static int flows_to(struct env *e, const char *addr, int base, int n)
+{
+	struct lb_ct_fwd ct;
+	struct pkt_spec s;
+	union lb_addr a;
+	__u8 fam;
+	int i, hits = 0;
+
+	parse_addr(addr, &fam, &a);
+	for (i = 0; i < n; i++) {
+		spec_client(&s, IPPROTO_TCP, "10.0.0.1", base + i, "10.0.0.10", 80);
+		ct = forward(e, &s, XDP_TX);
+		hits += !memcmp(&ct.backend, &a, sizeof(a));
+	}
+	return hits;
+}
+
+/*
+ * A backend command killed between writing the backend and swapping the
+ * table leaves the VIP marked dirty; the next command's lb_recover() builds
+ * the table the backends call for.
+ */
+static void test_recover_interrupted_update(void **state)
+{
+	struct lb_vip_key k = vkey("10.0.0.10", 80, IPPROTO_TCP);
+	struct lb_backend_entry *list;
+	struct lb_config cfg;
+	struct lb_backend be;
+	struct lb_vip v;
+	size_t n;
+	__u32 id = 7;
+
+	add_vip(&E, "10.0.0.10", 80, IPPROTO_TCP);
+	set_backend(&E, "10.0.0.10", 80, IPPROTO_TCP, "10.0.0.2", 0, 1);
+	assert_int_equal(lb_vip_get(&E.maps, &k, &v), 0);
+
+	/* what a killed "backend 10.0.0.10:80 10.0.0.3" leaves behind */
+	assert_int_equal(lb_config_get(&E.maps, &cfg), 0);
+	cfg.dirty_vip = v.id + 1;
+	assert_int_equal(lb_config_set(&E.maps, &cfg), 0);
+	memset(&be, 0, sizeof(be));
+	parse_addr("10.0.0.3", &be.family, &be.addr);
+	be.gen = 999;
+	be.vip_id = v.id;
+	be.weight = 1;
+	assert_int_equal(bpf_map_update_elem(E.maps.fd[LB_MI_BACKENDS], &id, &be, 0), 0);
+	/* the data plane still uses the old, complete table */
+	assert_int_equal(flows_to(&E, "10.0.0.3", 30000, 40), 0);
+
+	assert_int_equal(lb_recover(&E.maps), 0);
+	assert_int_equal(lb_config_get(&E.maps, &cfg), 0);
+	assert_int_equal(cfg.dirty_vip, 0);
+	assert_in_range(flows_to(&E, "10.0.0.3", 31000, 40), 5, 35);
+
+	/* a VIP removal killed midway leaves backends of a dead VIP id ... */
+	be.vip_id = 60;
+	id = 8;
+	assert_int_equal(bpf_map_update_elem(E.maps.fd[LB_MI_BACKENDS], &id, &be, 0), 0);
+	assert_int_equal(lb_backend_list(&E.maps, 60, &list, &n), 0);
+	assert_int_equal(n, 1);
+	free(list);
+	/* ... which a new VIP that gets that id must not inherit */
+	for (id = 1; id <= 60; id++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.0.%u.1", id);
+		add_vip(&E, addr, 80, IPPROTO_TCP);
+	}
+	k = vkey("10.0.60.1", 80, IPPROTO_TCP);
+	assert_int_equal(lb_vip_get(&E.maps, &k, &v), 0);
+	assert_int_equal(v.id, 60);
+	assert_int_equal(lb_backend_list(&E.maps, 60, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+}
+
 /* Two balancers with the same seed and configuration agree on every flow. */
 static void test_same_seed_same_choice(void **state)
 {
@@ -1127,6 +1204,7 @@ int main(void)
 		T(test_wildcard_port_vip),
 		T(test_tcp_close_and_reuse),
 		T(test_counters_add_up),
+		T(test_recover_interrupted_update),
 		T(test_same_seed_same_choice),
 	};
 
