@@ -176,6 +176,13 @@ mkdir -p /run/netns /run/lock
 ip link set lo up 2>/dev/null || busybox ip link set lo up
 hostname xdp-lb-vm 2>/dev/null
 echo 1 >/proc/sys/kernel/sysrq
+# The caller's tree, when it lies where the guest has its own tmpfs.
+if [ -r $IO/extra_path ]; then
+	x=$(cat $IO/extra_path)
+	mkdir -p "$x" &&
+		mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose extra "$x" ||
+		log "cannot mount the shared tree at $x"
+fi
 [ -r $IO/cmd ] || { log "no $IO/cmd"; poweroff_now; }
 /bin/bash $IO/cmd </dev/null >$IO/output 2>&1
 rc=$?
@@ -286,6 +293,19 @@ mkdir -p "$RUN/io"
 	printf '\n'
 } >"$RUN/io/cmd"
 
+# The host root is shared read-only, but the guest has its own /tmp,
+# /var/tmp, /run and /dev: a source tree there (a CI clone in /tmp, say)
+# gets a read-only share of its own, mounted at the same path.
+SHARE_DIR=${VM_SHARE_DIR:-$(cd "$(dirname "$SCRIPT")/../.." && pwd)}
+EXTRA_SHARE=()
+case $SHARE_DIR/ in
+/tmp/*|/var/tmp/*|/run/*|/dev/*)
+	EXTRA_SHARE=(-fsdev "local,id=x,path=$SHARE_DIR,security_model=none,readonly=on,multidevs=remap"
+		     -device virtio-9p-pci,fsdev=x,mount_tag=extra)
+	printf '%s\n' "$SHARE_DIR" >"$RUN/io/extra_path"
+	;;
+esac
+
 APPEND="console=ttyS0 panic=-1 oops=panic quiet mitigations=off rdinit=/init ${VM_APPEND:-}"
 
 info "kernel $KVER, ${mem_mb} MB, timeout ${timeout_s} s, run dir $RUN"
@@ -298,6 +318,7 @@ qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
 	-fsdev "local,id=o,path=$RUN/io,security_model=none,multidevs=remap" \
 	-device virtio-9p-pci,fsdev=o,mount_tag=vmio \
+	"${EXTRA_SHARE[@]}" \
 	</dev/null >"$RUN/console.log" 2>&1 &
 QEMU_PID=$!
 
