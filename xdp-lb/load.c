@@ -5,6 +5,7 @@
  * invocation shares one configuration.
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -225,8 +226,12 @@ static int check_iface_free(const char *ifname, int ifindex)
 	return err;
 }
 
+struct map_sizes {
+	__u32 flows, vips, backends;
+};
+
 static int attach_one(const struct load_req *req, const char *pin_root,
-		      int i, __u32 flows, bool *legacy)
+		      int i, const struct map_sizes *sz, bool *legacy)
 {
 	const char *ifname = req->ifaces.names[i];
 	int ifindex = req->ifaces.indexes[i];
@@ -244,8 +249,14 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		lb_err("load", "cannot open the embedded BPF object: %s", strerror(-err));
 		return err;
 	}
-	bpf_map__set_max_entries(skel->maps.lb_ct_fwd, flows);
-	bpf_map__set_max_entries(skel->maps.lb_ct_rev, flows);
+	bpf_map__set_max_entries(skel->maps.lb_ct_fwd, sz->flows);
+	bpf_map__set_max_entries(skel->maps.lb_ct_rev, sz->flows);
+	bpf_map__set_max_entries(skel->maps.lb_vips, sz->vips);
+	bpf_map__set_max_entries(skel->maps.lb_rings, sz->vips);
+	bpf_map__set_max_entries(skel->maps.lb_snat_addrs, sz->vips);
+	bpf_map__set_max_entries(skel->maps.lb_vip_stats, sz->vips);
+	bpf_map__set_max_entries(skel->maps.lb_backends, sz->backends);
+	bpf_map__set_max_entries(skel->maps.lb_be_stats, sz->backends);
 	for (m = 0; m < LB_MI_COUNT; m++) {
 		map = bpf_object__find_map_by_name(skel->obj, lb_map_names[m]);
 		snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[m]);
@@ -395,12 +406,60 @@ out:
 	return err;
 }
 
+/*
+ * Sizes of the maps: as requested (or the defaults) when they are created,
+ * as pinned otherwise; asking for other sizes than the pinned ones is an
+ * error, since resizing means losing the state.
+ */
+static int map_sizes_get(const struct load_req *req, const char *pin_root,
+			 bool created, struct map_sizes *sz)
+{
+	static const struct {
+		int map;
+		const char *what;
+		size_t off;
+	} fields[] = {
+		{ LB_MI_CT_FWD, "connection table", offsetof(struct map_sizes, flows) },
+		{ LB_MI_VIPS, "VIP table", offsetof(struct map_sizes, vips) },
+		{ LB_MI_BACKENDS, "backend table", offsetof(struct map_sizes, backends) },
+	};
+	const __u32 want[] = { req->flows, req->max_vips, req->max_backends };
+	const __u32 dflt[] = { LB_FLOWS_DEFAULT, LB_MAX_VIPS_DEFAULT,
+			       LB_MAX_BACKENDS_DEFAULT };
+	size_t i;
+	int err;
+
+	for (i = 0; i < 3; i++) {
+		__u32 *val = (__u32 *)((char *)sz + fields[i].off);
+		__u32 cur = 0;
+
+		if (created) {
+			*val = want[i] ? want[i] : dflt[i];
+			continue;
+		}
+		err = pinned_max_entries(pin_root, fields[i].map, &cur);
+		if (err) {
+			lb_err("load", "cannot read the pinned %s: %s",
+			       fields[i].what, strerror(-err));
+			return err;
+		}
+		if (want[i] && want[i] != cur) {
+			lb_err("load", "the %s already holds %u entries; unload every "
+			       "interface to resize it to %u", fields[i].what, cur,
+			       want[i]);
+			return -EINVAL;
+		}
+		*val = cur;
+	}
+	return 0;
+}
+
 int lb_cmd_load(const struct load_req *req, const char *pin_root)
 {
 	enum xdp_attach_mode mode;
 	struct xdp_program *prog;
 	bool created, legacy = false;
-	__u32 flows = req->flows;
+	struct map_sizes sz;
 	int lock, i, j, err = 0;
 
 	lock = pin_dir_lock(pin_root, true);
@@ -409,25 +468,9 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 		return 1;
 	}
 	created = !maps_pinned(pin_root);
-	if (!created) {
-		__u32 cur = 0;
-
-		err = pinned_max_entries(pin_root, LB_MI_CT_FWD, &cur);
-		if (err) {
-			lb_err("load", "cannot read the pinned connection table: %s",
-			       strerror(-err));
-			goto out;
-		}
-		if (flows && flows != cur) {
-			lb_err("load", "the connection table already holds %u flows; "
-			       "unload every interface to resize it to %u", cur, flows);
-			err = -EINVAL;
-			goto out;
-		}
-		flows = cur;
-	} else if (!flows) {
-		flows = LB_FLOWS_DEFAULT;
-	}
+	err = map_sizes_get(req, pin_root, created, &sz);
+	if (err)
+		goto out;
 
 	/* Check every interface before touching any. */
 	for (i = 0; i < req->ifaces.count; i++) {
@@ -454,7 +497,7 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 	}
 
 	for (i = 0; i < req->ifaces.count; i++) {
-		err = attach_one(req, pin_root, i, flows, &legacy);
+		err = attach_one(req, pin_root, i, &sz, &legacy);
 		if (err)
 			break;
 		if (i == 0) {

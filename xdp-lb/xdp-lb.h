@@ -24,6 +24,8 @@ struct load_req {
 	int mode;               /* enum xdp_attach_mode */
 	__u32 priority;
 	__u32 flows;            /* 0 = keep/default */
+	__u32 max_vips;         /* 0 = keep/default */
+	__u32 max_backends;     /* 0 = keep/default */
 	bool seed_set;
 	__u32 seed[4];
 	struct iface_list ifaces;
