@@ -222,6 +222,21 @@ static int snat_ref(const struct lb_maps *m, __u8 family,
 	return 0;
 }
 
+/* Makes room for one more element in a growing array. */
+static int grow(void **list, size_t *cap, size_t cnt, size_t elem)
+{
+	void *tmp;
+
+	if (cnt < *cap)
+		return 0;
+	tmp = realloc(*list, (*cap ? *cap * 2 : 16) * elem);
+	if (!tmp)
+		return -ENOMEM;
+	*list = tmp;
+	*cap = *cap ? *cap * 2 : 16;
+	return 0;
+}
+
 static int cmp_vip_entry(const void *a, const void *b)
 {
 	const struct lb_vip_entry *x = a, *y = b;
@@ -232,7 +247,7 @@ static int cmp_vip_entry(const void *a, const void *b)
 int lb_vip_list(const struct lb_maps *m, struct lb_vip_entry **out, size_t *n)
 {
 	struct lb_vip_key key, next;
-	struct lb_vip_entry *list = NULL, *tmp;
+	struct lb_vip_entry *list = NULL;
 	size_t cnt = 0, cap = 0;
 	int fd = m->fd[LB_MI_VIPS];
 	void *prev = NULL;
@@ -241,15 +256,9 @@ int lb_vip_list(const struct lb_maps *m, struct lb_vip_entry **out, size_t *n)
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			tmp = realloc(list, cap * sizeof(*list));
-			if (!tmp) {
-				err = -ENOMEM;
-				goto err;
-			}
-			list = tmp;
-		}
+		err = grow((void **)&list, &cap, cnt, sizeof(*list));
+		if (err)
+			goto err;
 		if (bpf_map_lookup_elem(fd, &key, &list[cnt].vip))
 			continue; /* removed meanwhile */
 		list[cnt].key = key;
@@ -282,7 +291,7 @@ int lb_backend_list(const struct lb_maps *m, __u32 vip_id,
 		    struct lb_backend_entry **out, size_t *n)
 {
 	int fd = m->fd[LB_MI_BACKENDS];
-	struct lb_backend_entry *list = NULL, *tmp;
+	struct lb_backend_entry *list = NULL;
 	size_t cnt = 0, cap = 0;
 	struct lb_backend be;
 	__u32 max = 0, i;
@@ -298,15 +307,9 @@ int lb_backend_list(const struct lb_maps *m, __u32 vip_id,
 		}
 		if (!be.gen || be.vip_id != vip_id)
 			continue;
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			tmp = realloc(list, cap * sizeof(*list));
-			if (!tmp) {
-				err = -ENOMEM;
-				goto err;
-			}
-			list = tmp;
-		}
+		err = grow((void **)&list, &cap, cnt, sizeof(*list));
+		if (err)
+			goto err;
 		list[cnt].id = i;
 		list[cnt].be = be;
 		cnt++;
@@ -745,25 +748,6 @@ out:
 	return err;
 }
 
-/* The same idleness rule as the data plane's. */
-static __u64 timeout_ns(__u8 proto, __u16 state)
-{
-	__u64 s;
-
-	if (proto != IPPROTO_TCP)
-		s = LB_TIMEOUT_UDP;
-	else if ((state & LB_CT_F_RST) ||
-		 ((state & LB_CT_F_FIN_CLIENT) && (state & LB_CT_F_FIN_BACKEND)))
-		s = LB_TIMEOUT_TCP_CLOSED;
-	else if (state & (LB_CT_F_FIN_CLIENT | LB_CT_F_FIN_BACKEND))
-		s = LB_TIMEOUT_TCP_FIN;
-	else if (state & LB_CT_F_REPLIED)
-		s = LB_TIMEOUT_TCP_EST;
-	else
-		s = LB_TIMEOUT_TCP_SYN;
-	return s * 1000000000ULL;
-}
-
 int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
 {
 	int fd = m->fd[LB_MI_CT_FWD];
@@ -796,7 +780,7 @@ int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
 		if (bpf_map_lookup_elem(fd, &key, &ct))
 			continue;
 		if (now > ct.last_seen &&
-		    now - ct.last_seen > timeout_ns(key.proto, ct.state))
+		    now - ct.last_seen > lb_ct_timeout_s(key.proto, ct.state) * 1000000000ULL)
 			continue;
 		fc->total++;
 		if (ct.vip_id < fc->nr_vips)

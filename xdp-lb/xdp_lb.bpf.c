@@ -175,20 +175,7 @@ static __always_inline void new_flow_add(void *map, __u32 idx)
 
 static __always_inline __u64 ct_timeout_ns(__u8 proto, __u16 state)
 {
-	__u64 s;
-
-	if (proto != IPPROTO_TCP)
-		s = LB_TIMEOUT_UDP;
-	else if ((state & LB_CT_F_RST) ||
-		 ((state & LB_CT_F_FIN_CLIENT) && (state & LB_CT_F_FIN_BACKEND)))
-		s = LB_TIMEOUT_TCP_CLOSED;
-	else if (state & (LB_CT_F_FIN_CLIENT | LB_CT_F_FIN_BACKEND))
-		s = LB_TIMEOUT_TCP_FIN;
-	else if (state & LB_CT_F_REPLIED)
-		s = LB_TIMEOUT_TCP_EST;
-	else
-		s = LB_TIMEOUT_TCP_SYN;
-	return s * NSEC_PER_SEC;
+	return (__u64)lb_ct_timeout_s(proto, state) * NSEC_PER_SEC;
 }
 
 static __always_inline __u16 tcp_state_bits(__u8 tcp_flags, int from_client)

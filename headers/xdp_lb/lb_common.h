@@ -144,6 +144,24 @@ struct lb_l2 {
 #define LB_CT_F_FIN_BACKEND 0x4
 #define LB_CT_F_RST 0x8
 
+/*
+ * Idle timeout of a connection-table entry in seconds, from its protocol
+ * and state bits: the one rule the data plane and user space both apply.
+ */
+static inline __u32 lb_ct_timeout_s(__u8 proto, __u16 state)
+{
+	if (proto != 6 /* IPPROTO_TCP */)
+		return LB_TIMEOUT_UDP;
+	if ((state & LB_CT_F_RST) ||
+	    ((state & LB_CT_F_FIN_CLIENT) && (state & LB_CT_F_FIN_BACKEND)))
+		return LB_TIMEOUT_TCP_CLOSED;
+	if (state & (LB_CT_F_FIN_CLIENT | LB_CT_F_FIN_BACKEND))
+		return LB_TIMEOUT_TCP_FIN;
+	if (state & LB_CT_F_REPLIED)
+		return LB_TIMEOUT_TCP_EST;
+	return LB_TIMEOUT_TCP_SYN;
+}
+
 /* lb_ct_fwd.flags */
 #define LB_CT_L2_VALID 0x1      /* to_backend holds a resolved next hop */
 
