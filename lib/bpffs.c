@@ -32,13 +32,37 @@ bool bpffs_is_mounted(const char *path)
 	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
 }
 
+/* Only an empty directory may get a bpffs on top: never hide anything. */
+static int dir_is_empty(const char *path)
+{
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			err = -ENOTEMPTY;
+			break;
+		}
+	closedir(d);
+	return err;
+}
+
 int bpffs_ensure(const char *mnt, bool *mounted)
 {
+	int err;
+
 	*mounted = false;
 	if (bpffs_is_mounted(mnt))
 		return 0;
 	if (mkdir(mnt, 0700) && errno != EEXIST)
 		return -errno;
+	err = dir_is_empty(mnt);
+	if (err)
+		return err;
 	if (mount("bpf", mnt, "bpf", 0, "mode=0700"))
 		return -errno;
 	*mounted = true;

@@ -15,7 +15,10 @@
 const char *bpffs_mount_point(void);
 /* Is path on a bpffs? */
 bool bpffs_is_mounted(const char *path);
-/* Make sure bpffs is mounted at mnt, mounting it if needed (*mounted = true). */
+/*
+ * Make sure bpffs is mounted at mnt, mounting it if needed (*mounted = true);
+ * it is only mounted on an empty or new directory (else -ENOTEMPTY).
+ */
 int bpffs_ensure(const char *mnt, bool *mounted);
 /* <bpffs>/xdp-lb, or another subdirectory; -ENAMETOOLONG if it does not fit. */
 int pin_root_path(char *buf, size_t len, const char *subdir);

@@ -581,7 +581,7 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 		   const struct lb_backend_spec *spec, bool must_be_new)
 {
 	struct lb_backend_entry *list = NULL;
-	struct lb_backend be;
+	struct lb_backend be, old;
 	struct lb_vip vip;
 	size_t n = 0, i;
 	__u32 id = 0, max = 0;
@@ -603,6 +603,7 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 			found = true;
 			id = list[i].id;
 			be = list[i].be;
+			old = be;
 			break;
 		}
 	}
@@ -648,6 +649,8 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 	err = lb_ring_rebuild(m, &vip);
 	if (err && !found)
 		backend_clear(m, id);
+	else if (err)
+		bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &old, BPF_ANY);
 	return mark_dirty(m, 0) ?: err;
 }
 
@@ -770,8 +773,8 @@ int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
 		lb_flow_counts_free(fc);
 		return -ENOMEM;
 	}
-	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* bpf_ktime_get_coarse_ns() is CLOCK_MONOTONIC_COARSE */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {

@@ -444,9 +444,9 @@ static int map_sizes_get(const struct load_req *req, const char *pin_root,
 			return err;
 		}
 		if (want[i] && want[i] != cur) {
-			lb_err("load", "the %s already holds %u entries; unload every "
-			       "interface to resize it to %u", fields[i].what, cur,
-			       want[i]);
+			lb_err("load", "the %s exists with room for %u entries; unload "
+			       "every interface to resize it to %u", fields[i].what,
+			       cur, want[i]);
 			return -EINVAL;
 		}
 		*val = cur;

@@ -159,6 +159,31 @@ static const struct prog_option stats_options[] = {
 	END_OPTIONS
 };
 
+#define CAP_NET_ADMIN_BIT 12
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_BPF_BIT 39
+
+/* Effective capabilities, from /proc/self/status (no libcap needed). */
+static bool has_caps(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found && (eff & (1ULL << CAP_NET_ADMIN_BIT)) &&
+	       (eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_BPF_BIT)));
+}
+
 /* Checks shared by every command, before any state is touched. */
 static int prepare(const char *cmd, bool mount)
 {
@@ -170,12 +195,18 @@ static int prepare(const char *cmd, bool mount)
 		lb_err(cmd, "must be run as root");
 		return -EPERM;
 	}
+	if (!has_caps()) {
+		lb_err(cmd, "must be run as root with CAP_SYS_ADMIN (or CAP_BPF) "
+		       "and CAP_NET_ADMIN");
+		return -EPERM;
+	}
 	if (!mount)
 		return 0;
 	err = bpffs_ensure(mnt, &mounted);
 	if (err) {
 		lb_err(cmd, "bpffs is not mounted at %s and mounting it failed: %s",
-		       mnt, strerror(-err));
+		       mnt, err == -ENOTEMPTY ? "the directory is not empty" :
+		       strerror(-err));
 		return err;
 	}
 	if (mounted)

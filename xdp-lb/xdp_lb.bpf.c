@@ -452,7 +452,7 @@ static __noinline int flow_create(struct xdp_md *ctx, struct lb_pkt *p,
 				       const struct lb_vip *vip,
 				       int *nh)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_coarse_ns();
 	const struct lb_config *cfg;
 	struct lb_scratch *scratch;
 	struct lb_backend *be;
@@ -596,7 +596,7 @@ static __noinline int handle_forward(struct xdp_md *ctx, struct lb_pkt *p,
 					  const struct lb_vip *vip)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_coarse_ns();
 	struct lb_ct_fwd *ct;
 	struct lb_backend *be;
 	int nh = NH_OK;
@@ -678,7 +678,7 @@ static __noinline int handle_reply(struct xdp_md *ctx, struct lb_pkt *p,
 					struct lb_ct_rev *rev)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_coarse_ns();
 	__u16 st = tcp_state_bits(p->tcp_flags, 0) | LB_CT_F_REPLIED;
 
 	if ((st & ~rev->state) || now - rev->last_seen > LB_REFRESH_NS) {

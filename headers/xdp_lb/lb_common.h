@@ -169,7 +169,7 @@ static inline __u32 lb_ct_timeout_s(__u8 proto, __u16 state)
 struct lb_ct_fwd {
 	union lb_addr backend;
 	union lb_addr snat;
-	__u64 last_seen;        /* bpf_ktime_get_ns() */
+	__u64 last_seen;        /* bpf_ktime_get_coarse_ns() */
 	struct lb_l2 to_backend;
 	__u32 backend_id;
 	__u32 backend_gen;

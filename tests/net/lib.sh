@@ -293,7 +293,9 @@ _xlb_build()
 		# bridge-side peer gets GRO and a pass-everything program.
 		in_ns "$NS_SW" ethtool -K "$peer" gro on >/dev/null || return 1
 		if [ -f "$XLB_XDP_PASS_OBJ" ]; then
-			ip -n "$NS_SW" link set dev "$peer" xdpdrv \
+			# in_ns, not "ip -n": iproute2 pins its globals in
+			# bpffs, and must use the host's, never a topology's
+			in_ns "$NS_SW" ip link set dev "$peer" xdpdrv \
 				obj "$XLB_XDP_PASS_OBJ" sec xdp || return 1
 		fi
 		ip -n "$NS_SW" link set "$peer" up || return 1
