@@ -464,6 +464,32 @@ static int clear_vip_backends(const struct lb_maps *m, __u32 vip_id)
 	return err;
 }
 
+/* Tells the data plane whether any VIP covers all ports of its address. */
+static int update_all_ports_flag(const struct lb_maps *m)
+{
+	struct lb_vip_entry *vips = NULL;
+	struct lb_config cfg;
+	size_t n = 0, i;
+	bool any = false;
+	int err;
+
+	err = lb_vip_list(m, &vips, &n);
+	if (!err)
+		err = lb_config_get(m, &cfg);
+	for (i = 0; i < n; i++)
+		any |= vips[i].key.port == 0;
+	free(vips);
+	if (err)
+		return err;
+	if (any == !!(cfg.flags & LB_CFG_F_ALL_PORTS_VIPS))
+		return 0;
+	if (any)
+		cfg.flags |= LB_CFG_F_ALL_PORTS_VIPS;
+	else
+		cfg.flags &= ~LB_CFG_F_ALL_PORTS_VIPS;
+	return lb_config_set(m, &cfg);
+}
+
 int lb_recover(const struct lb_maps *m)
 {
 	struct lb_vip_entry *vips = NULL;
@@ -539,7 +565,7 @@ int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 		snat_ref(m, key->family, snat, -1);
 		goto err_ring;
 	}
-	return 0;
+	return update_all_ports_flag(m);
 err_ring:
 	bpf_map_delete_elem(m->fd[LB_MI_RINGS], &vip.id);
 	return err;
@@ -572,6 +598,8 @@ int lb_vip_remove(const struct lb_maps *m, const struct lb_vip_key *key)
 		goto out;
 	}
 	err = snat_ref(m, key->family, &vip.snat, -1);
+	if (!err)
+		err = update_all_ports_flag(m);
 out:
 	free(list);
 	return err;

@@ -736,9 +736,11 @@ static __always_inline struct lb_vip *vip_lookup(struct lb_pkt *p, __u16 port)
 
 static __always_inline int process(struct xdp_md *ctx)
 {
-	struct lb_pkt p;
+	const struct lb_config *cfg;
 	struct lb_ct_rev *rev;
 	struct lb_vip *vip;
+	struct lb_pkt p;
+	__u32 zero = 0;
 	int rc;
 
 	__builtin_memset(&p, 0, sizeof(p));
@@ -774,9 +776,12 @@ static __always_inline int process(struct xdp_md *ctx)
 	rev = reply_lookup(&p);
 	if (rev)
 		return handle_reply(ctx, &p, rev);
-	vip = vip_lookup(&p, 0);
-	if (vip)
-		return handle_forward(ctx, &p, vip);
+	cfg = bpf_map_lookup_elem(&LB_MAP_CONFIG, &zero);
+	if (cfg && (cfg->flags & LB_CFG_F_ALL_PORTS_VIPS)) {
+		vip = vip_lookup(&p, 0);
+		if (vip)
+			return handle_forward(ctx, &p, vip);
+	}
 	stat_inc(LB_STAT_PASS_NOT_VIP);
 	return XDP_PASS;
 }

@@ -71,6 +71,9 @@ union lb_addr {
 #define LB_AF_INET 2
 #define LB_AF_INET6 10
 
+/* lb_config.flags */
+#define LB_CFG_F_ALL_PORTS_VIPS 0x1 /* some VIP covers all ports: look it up */
+
 struct lb_config {
 	__u32 hash_key[4];  /* keyed flow hash (SipHash key), from --seed */
 	__u16 port_min;     /* SNAT port range, host byte order */
