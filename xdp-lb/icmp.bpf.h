@@ -77,11 +77,11 @@ static __always_inline int icmp_rewrite(struct xdp_md *ctx, struct lb_pkt *p,
 	/* The quoted L4 checksum, when the quote reaches it. */
 	if (in_proto == IPPROTO_TCP) {
 		csum = data + in_l4 + 16;
-		if ((void *)(csum + 1) <= data_end)
+		if ((void *)(csum + 1) <= data_end && in_l4 + 18 <= p->l3_end)
 			lb_set16(csum, lb_csum_update(*csum, ind + pd), &icmpd);
 	} else {
 		csum = data + in_l4 + 6;
-		if ((void *)(csum + 1) <= data_end)
+		if ((void *)(csum + 1) <= data_end && in_l4 + 8 <= p->l3_end)
 			lb_set16(csum, lb_udp_csum_update(*csum, ind + pd,
 							  p->key.family == LB_AF_INET),
 				 &icmpd);
@@ -114,11 +114,17 @@ static __noinline int handle_icmp(struct xdp_md *ctx, struct lb_pkt *p)
 
 	if (p->is_frag || p->l4_off > 1024)
 		goto pass;
+	/* ICMPv6 over IPv4 or ICMP over IPv6 is nothing we translate */
+	if ((p->key.family == LB_AF_INET) != (p->key.proto == IPPROTO_ICMP))
+		goto pass;
 	icmp = data + p->l4_off;
 	if ((void *)(icmp + 8) > data_end)
 		goto pass;
 	type = icmp[0];
 	in_l3 = p->l4_off + 8;
+	/* the quote ends with the datagram, not with the frame (padding) */
+	if (in_l3 + 20 > p->l3_end)
+		goto pass;
 
 	if (p->key.family == LB_AF_INET) {
 		struct iphdr *ih = data + in_l3;
@@ -140,7 +146,8 @@ static __noinline int handle_icmp(struct xdp_md *ctx, struct lb_pkt *p)
 		if (type != LB_ICMPV6_DEST_UNREACH && type != LB_ICMPV6_PKT_TOOBIG &&
 		    type != LB_ICMPV6_TIME_EXCEED)
 			goto pass;
-		if ((void *)(ih + 1) > data_end || ih->version != 6)
+		if ((void *)(ih + 1) > data_end || ih->version != 6 ||
+		    in_l3 + sizeof(*ih) > p->l3_end)
 			goto pass;
 		in_proto = ih->nexthdr;
 		in_l4 = in_l3 + sizeof(*ih);
@@ -152,7 +159,7 @@ static __noinline int handle_icmp(struct xdp_md *ctx, struct lb_pkt *p)
 	if (in_l4 > 1100)
 		goto pass;
 	ports = data + in_l4;
-	if ((void *)(ports + 2) > data_end)
+	if ((void *)(ports + 2) > data_end || in_l4 + 4 > p->l3_end)
 		goto pass;
 	fk.sport = ports[1];
 	fk.dport = ports[0];

@@ -406,13 +406,40 @@ static __always_inline int frag_recall(struct lb_pkt *p)
  * are probed from a hash-derived start; a reply entry that is still live is
  * never overwritten, so a reply can never reach the wrong client.
  */
+/* One candidate SNAT port (see snat_alloc): 0 = taken for this flow. */
+static __always_inline int snat_try_port(const struct lb_config *cfg,
+					 struct lb_flow_key *rk,
+					 const struct lb_ct_rev *rv,
+					 struct lb_vip_key *vk, __u32 off,
+					 __u64 now)
+{
+	__u32 port = cfg->port_min + off;
+	struct lb_ct_rev *old;
+
+	rk->dport = bpf_htons((__u16)port);
+	/* a reply to this port would look like a client of that VIP */
+	vk->port = rk->dport;
+	if (bpf_map_lookup_elem(&LB_MAP_VIPS, vk))
+		return 1;
+	old = bpf_map_lookup_elem(&LB_MAP_CT_REV, rk);
+	if (old) {
+		if (now - old->last_seen <= ct_timeout_ns(rk->proto, old->state))
+			return 1;
+		/* stale: reclaim it */
+		if (bpf_map_update_elem(&LB_MAP_CT_REV, rk, rv, BPF_ANY))
+			return 1;
+		return 0;
+	}
+	return bpf_map_update_elem(&LB_MAP_CT_REV, rk, rv, BPF_NOEXIST) ? 1 : 0;
+}
+
 static __noinline int snat_alloc(const struct lb_config *cfg,
 				      struct lb_flow_key *rk,
 				      const struct lb_ct_rev *rv, __u32 hash,
 				      __u64 now)
 {
 	struct lb_vip_key vk = {};
-	__u32 range, start, i;
+	__u32 range, start;
 
 	if (cfg->port_max < cfg->port_min)
 		return -1;
@@ -423,27 +450,18 @@ static __noinline int snat_alloc(const struct lb_config *cfg,
 	start = (hash ^ (hash >> 16)) * 2654435761U;
 	start %= range;
 
-	for (i = 0; i < LB_SNAT_PORT_TRIES && i < range; i++) {
-		__u32 port = cfg->port_min + (start + i) % range;
-		struct lb_ct_rev *old;
-
-		rk->dport = bpf_htons((__u16)port);
-		/* a reply to this port would look like a client of that VIP */
-		vk.port = rk->dport;
-		if (bpf_map_lookup_elem(&LB_MAP_VIPS, &vk))
-			continue;
-		old = bpf_map_lookup_elem(&LB_MAP_CT_REV, rk);
-		if (old) {
-			if (now - old->last_seen <= ct_timeout_ns(rk->proto, old->state))
-				continue;
-			/* stale: reclaim it */
-			if (bpf_map_update_elem(&LB_MAP_CT_REV, rk, rv, BPF_ANY))
-				continue;
-			return 0;
-		}
-		if (bpf_map_update_elem(&LB_MAP_CT_REV, rk, rv, BPF_NOEXIST) == 0)
-			return 0;
-	}
+	/* Linux 6.1's check_cfg() rejects the loop clang makes of a for ():
+	 * its latch block falls through into the header ("back-edge from
+	 * insn X to X+1"). Unrolled by hand instead. */
+#define SNAT_TRY(n) do {						\
+		if ((n) < range &&					\
+		    snat_try_port(cfg, rk, rv, &vk, (start + (n)) % range, now) == 0) \
+			return 0;					\
+	} while (0)
+#define SNAT_TRY4(n) SNAT_TRY(n); SNAT_TRY(n + 1); SNAT_TRY(n + 2); SNAT_TRY(n + 3)
+	SNAT_TRY4(0); SNAT_TRY4(4); SNAT_TRY4(8); SNAT_TRY4(12);
+	SNAT_TRY4(16); SNAT_TRY4(20); SNAT_TRY4(24); SNAT_TRY4(28);
+	_Static_assert(LB_SNAT_PORT_TRIES == 32, "SNAT_TRY4 count");
 	return -1;
 }
 

@@ -97,6 +97,18 @@ static __always_inline int lb_parse_l4(void *data, void *data_end,
 	return LB_PARSE_OK;
 }
 
+/* A 16-bit length field in host order, with bounds Linux 6.1's verifier
+ * knows: it loses them through a byte swap (BPF_END), and then refuses
+ * "data + len" ("math between pkt pointer and register with unbounded min
+ * value"). The asm keeps clang from dropping the mask. */
+static __always_inline __u32 lb_len16(__u16 be)
+{
+	__u32 v = bpf_ntohs(be);
+
+	asm volatile("%0 &= 0xffff" : "+r"(v));
+	return v;
+}
+
 static __always_inline int lb_parse_ipv4(void *data, void *data_end,
 					 struct lb_pkt *p)
 {
@@ -109,7 +121,7 @@ static __always_inline int lb_parse_ipv4(void *data, void *data_end,
 	if (iph->version != 4 || iph->ihl < 5)
 		return LB_PARSE_MALFORMED;
 	hlen = iph->ihl * 4;
-	tot_len = bpf_ntohs(iph->tot_len);
+	tot_len = lb_len16(iph->tot_len);
 	if (tot_len < hlen || data + p->l3_off + tot_len > data_end)
 		return LB_PARSE_MALFORMED;
 	if (data + p->l3_off + hlen > data_end)
@@ -150,7 +162,7 @@ static __always_inline int lb_parse_ipv6(void *data, void *data_end,
 		return LB_PARSE_MALFORMED;
 	if (ip6h->version != 6)
 		return LB_PARSE_MALFORMED;
-	p->l3_end = p->l3_off + sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	p->l3_end = p->l3_off + sizeof(*ip6h) + lb_len16(ip6h->payload_len);
 	if (data + p->l3_end > data_end)
 		return LB_PARSE_MALFORMED;
 
@@ -183,6 +195,8 @@ static __always_inline int lb_parse_ipv6(void *data, void *data_end,
 			p->more_frags = fo & 1;
 			p->frag_id = fh->identification;
 			if (fo & 0xfff8) {
+				if (off > 1024)
+					return LB_PARSE_OTHER_L4;
 				p->key.proto = nh;
 				p->l4_off = off;
 				if (nh != IPPROTO_TCP && nh != IPPROTO_UDP)
@@ -193,14 +207,18 @@ static __always_inline int lb_parse_ipv6(void *data, void *data_end,
 		}
 		if ((void *)(oh + 1) > data_end)
 			return LB_PARSE_MALFORMED;
-		nh = oh->nexthdr;
+		/* the length formula is that of this header, not the next */
 		if (nh == IPPROTO_AH)
 			off += ((__u32)oh->hdrlen + 2) * 4;
 		else
 			off += ((__u32)oh->hdrlen + 1) * 8;
+		nh = oh->nexthdr;
 		if (off > p->l3_end)
 			return LB_PARSE_MALFORMED;
 	}
+	/* the rewrite code only reaches this deep into a packet */
+	if (off > 1016)
+		return LB_PARSE_OTHER_L4;
 	p->key.proto = nh;
 	p->l4_off = off;
 	return lb_parse_l4(data, data_end, p);
