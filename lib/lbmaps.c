@@ -13,6 +13,7 @@
 
 #include "lbmaps.h"
 #include "maglev.h"
+#include "neigh.h"
 
 #define _STR(x) #x
 #define STR(x) _STR(x)
@@ -501,9 +502,21 @@ int lb_recover(const struct lb_maps *m)
 	if (err || !cfg.dirty_vip)
 		return err;
 	err = lb_vip_list(m, &vips, &n);
-	for (i = 0; !err && i < n; i++)
-		if (vips[i].vip.id == cfg.dirty_vip - 1)
+	for (i = 0; !err && i < n; i++) {
+		struct lb_backend_entry *be = NULL;
+		size_t nb = 0, j;
+
+		if (vips[i].vip.id != cfg.dirty_vip - 1)
+			continue;
+		/* the killed command may not have asked for the neighbours */
+		err = lb_backend_list(m, vips[i].vip.id, &be, &nb);
+		for (j = 0; !err && j < nb; j++)
+			if (!(be[j].be.flags & LB_BACKEND_F_STATIC_MAC))
+				neigh_ensure_managed(be[j].be.family, &be[j].be.addr);
+		free(be);
+		if (!err)
 			err = lb_ring_rebuild(m, &vips[i].vip);
+	}
 	free(vips);
 	return err ?: mark_dirty(m, 0);
 }

@@ -161,20 +161,23 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
 		spec.has_mac = true;
 		memcpy(spec.mac, req->mac, 6);
 	}
-	err = lb_backend_set(&maps, &key, &spec, false);
-	if (err == -ENOSPC) {
-		lb_err("backend", "no room for backend %s: every backend slot is in use", a);
-	} else if (err) {
-		lb_err("backend", "cannot set backend %s: %s", a, strerror(-err));
-	} else if (!spec.has_mac) {
-		/* have the kernel resolve the next hop before the first packet */
-		int nerr = neigh_ensure_managed(req->addr.family, &req->addr.addr);
+	/*
+	 * Have the kernel resolve the next hop before the table can send the
+	 * backend a first packet (lb_recover() does it again after a kill).
+	 */
+	if (!spec.has_mac) {
+		int nerr = neigh_ensure_managed(spec.family, &spec.addr);
 
 		if (nerr)
 			pr_warn("Warning: no managed neighbour entry for %s (%s): its "
 				"first packets go to the kernel until it is resolved\n",
 				a, strerror(-nerr));
 	}
+	err = lb_backend_set(&maps, &key, &spec, false);
+	if (err == -ENOSPC)
+		lb_err("backend", "no room for backend %s: every backend slot is in use", a);
+	else if (err)
+		lb_err("backend", "cannot set backend %s: %s", a, strerror(-err));
 out:
 	free(list);
 	lb_close_state(lock, &maps);

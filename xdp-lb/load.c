@@ -216,10 +216,15 @@ static int check_iface_free(const char *ifname, int ifindex)
 		return 0; /* nothing attached */
 	if (xdp_multiprog__is_legacy(mp)) {
 		main = xdp_multiprog__main_prog(mp);
-		lb_err("load", "interface %s already has XDP program '%s' (id %u) "
-		       "attached without libxdp's dispatcher; unload it first",
-		       ifname, main ? xdp_program__name(main) : "?",
-		       main ? xdp_program__id(main) : 0);
+		if (main && !strcmp(xdp_program__name(main), PROG_FUNC))
+			lb_err("load", "interface %s already runs xdp-lb (id %u) but "
+			       "its state is gone; run 'xdp-lb unload --all' first",
+			       ifname, xdp_program__id(main));
+		else
+			lb_err("load", "interface %s already has XDP program '%s' (id %u) "
+			       "attached without libxdp's dispatcher; unload it first",
+			       ifname, main ? xdp_program__name(main) : "?",
+			       main ? xdp_program__id(main) : 0);
 		err = -EBUSY;
 	}
 	xdp_multiprog__close(mp);
@@ -536,6 +541,53 @@ out:
 	return err ? 1 : 0;
 }
 
+/*
+ * xdp_lb programs on any interface, found by name: the way back when the
+ * pins that record them were removed by hand. Returns how many it detached.
+ */
+static int detach_unpinned(void)
+{
+	struct if_nameindex *ifs, *i;
+	int n = 0;
+
+	ifs = if_nameindex();
+	if (!ifs)
+		return 0;
+	for (i = ifs; i->if_index; i++) {
+		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(i->if_index);
+		struct xdp_program *prog;
+		enum xdp_attach_mode mode;
+
+		if (libxdp_get_error(mp))
+			continue;
+		mode = xdp_multiprog__attach_mode(mp);
+		if (xdp_multiprog__is_legacy(mp)) {
+			prog = xdp_multiprog__main_prog(mp);
+			if (prog && !strcmp(xdp_program__name(prog), PROG_FUNC) &&
+			    !xdp_multiprog__detach(mp)) {
+				pr_info("Detached %s from %s (its pins were gone)\n",
+					PROG_FUNC, i->if_name);
+				n++;
+			}
+		} else {
+			for (prog = xdp_multiprog__next_prog(NULL, mp); prog;
+			     prog = xdp_multiprog__next_prog(prog, mp)) {
+				if (strcmp(xdp_program__name(prog), PROG_FUNC))
+					continue;
+				if (!xdp_program__detach(prog, i->if_index, mode, 0)) {
+					pr_info("Detached %s from %s (its pins were gone)\n",
+						PROG_FUNC, i->if_name);
+					n++;
+				}
+				break;
+			}
+		}
+		xdp_multiprog__close(mp);
+	}
+	if_freenameindex(ifs);
+	return n;
+}
+
 int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 {
 	struct lb_iface_state *st = NULL;
@@ -546,8 +598,10 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 		return 1;
 	}
 	if (!bpffs_is_mounted(bpffs_mount_point()) || access(pin_root, F_OK)) {
-		if (req->all)
+		if (req->all) {
+			detach_unpinned();
 			return 0;
+		}
 		lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[0]);
 		return 1;
 	}
@@ -585,6 +639,8 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 	if (err)
 		goto out;
 	err = lb_list_ifaces(pin_root, &st, &n);
+	if (!err && req->all)
+		detach_unpinned();
 	if (!err && n == 0 && !req->keep_maps) {
 		pr_debug("Last interface unloaded: removing %s\n", pin_root);
 		err = pin_dir_remove(pin_root);
