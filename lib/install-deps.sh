@@ -14,7 +14,7 @@ libelf-dev zlib1g-dev linux-libc-dev"
 # captures, the QEMU guest (Debian's kernel, busybox for the initramfs).
 PKGS_TEST="libcmocka-dev iproute2 ethtool tcpdump curl python3 xdp-tools
 nftables socat kmod cpio qemu-system-x86 linux-image-amd64 busybox-static
-mandoc util-linux procps iputils-ping"
+mandoc util-linux procps iputils-ping gnuplot-nox bpftool"
 
 want=""
 for p in $PKGS_BUILD $PKGS_TEST; do

@@ -284,14 +284,13 @@ _xlb_build()
 		in_ns "$ns" ethtool -K "$HOST_IF" tx off >/dev/null || return 1
 		ip -n "$NS_SW" link set "$peer" master "$BRIDGE" || return 1
 		# A frame sent with XDP_TX or redirected into a veth is only
-		# received if the peer can take XDP frames: it needs NAPI,
-		# which veth enables with GRO (off by default), or the frame
-		# is dropped (rx_queue_0_xdp_tx_errors on the sender). And
-		# veth only wakes that NAPI after an XDP_TX when the peer runs
-		# an XDP program itself: with GRO alone the frame waits in the
-		# peer's ring until other traffic arrives. So every
-		# bridge-side peer gets GRO and a pass-everything program.
-		in_ns "$NS_SW" ethtool -K "$peer" gro on >/dev/null || return 1
+		# received promptly if the peer runs an XDP program itself
+		# (which also gives it the NAPI it needs): with GRO alone the
+		# frame waits in the peer's ring until other traffic arrives,
+		# without either it is dropped. So every bridge-side peer
+		# gets a pass-everything program. GRO stays off: it would
+		# merge senders' segments into packets whose checksum is left
+		# to offload, which the balancer cannot complete in XDP.
 		if [ -f "$XLB_XDP_PASS_OBJ" ]; then
 			# in_ns, not "ip -n": iproute2 pins its globals in
 			# bpffs, and must use the host's, never a topology's

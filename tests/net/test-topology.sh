@@ -13,7 +13,7 @@ ALL_TESTS="test_topology_layout test_topology_ping test_topology_http
 	   test_xdp_attach_real test_unique_names"
 
 # every host: eth0 with its MAC and addresses, TX checksum offload off; every
-# bridge-side peer: a bridge port with GRO on
+# bridge-side peer: a bridge port with GRO off and a pass-all XDP program
 test_topology_layout()
 {
 	local role u ns peer ip4 ip6 mac out
@@ -40,8 +40,10 @@ test_topology_layout()
 		ip -n "$NS_SW" link show "$peer" | grep -q "master $BRIDGE" ||
 			fail "$peer is not a port of $BRIDGE"
 		in_ns "$NS_SW" ethtool -k "$peer" |
-			grep -q '^generic-receive-offload: on' ||
-			fail "GRO is off on $peer"
+			grep -q '^generic-receive-offload: off' ||
+			fail "GRO is on on $peer"
+		ip -n "$NS_SW" link show "$peer" | grep -q 'prog/xdp' ||
+			fail "no XDP program on $peer"
 		echo "$role: ns $ns, $HOST_IF $mac $ip4 $ip6, peer $peer ok"
 	done
 	return 0
