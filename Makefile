@@ -38,6 +38,12 @@ demo:
 	@$(MAKE) --no-print-directory -C tests net-helpers
 	@bash tests/demo.sh
 
+# The full packet fuzzer: a million packets (a short run is in make check).
+fuzz: all
+	@$(MAKE) --no-print-directory -C tests build/bpf/test_fuzz
+	@cd tests && XDP_LB_FUZZ_PACKETS=$${XDP_LB_FUZZ_PACKETS:-1000000} \
+		CMOCKA_MESSAGE_OUTPUT=TAP ./build/bpf/test_fuzz
+
 bench: all
 	@$(MAKE) --no-print-directory -C tests/bench bench
 
