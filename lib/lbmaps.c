@@ -92,7 +92,7 @@ void lb_maps_close(struct lb_maps *m)
 	}
 }
 
-static int map_max_entries(int fd, __u32 *max)
+int lb_map_max_entries(int fd, __u32 *max)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -298,7 +298,7 @@ int lb_backend_list(const struct lb_maps *m, __u32 vip_id,
 	__u32 max = 0, i;
 	int err;
 
-	err = map_max_entries(fd, &max);
+	err = lb_map_max_entries(fd, &max);
 	if (err)
 		return err;
 	for (i = 0; i < max; i++) {
@@ -418,7 +418,7 @@ static int free_vip_id(const struct lb_maps *m, __u32 *id)
 	bool used;
 	int err;
 
-	err = map_max_entries(m->fd[LB_MI_RINGS], &max);
+	err = lb_map_max_entries(m->fd[LB_MI_RINGS], &max);
 	if (err)
 		return err;
 	err = lb_vip_list(m, &list, &n);
@@ -653,7 +653,7 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 		return -EEXIST;
 
 	if (!found) {
-		err = map_max_entries(m->fd[LB_MI_BACKENDS], &max);
+		err = lb_map_max_entries(m->fd[LB_MI_BACKENDS], &max);
 		if (err)
 			return err;
 		for (id = 0; id < max; id++) {
@@ -803,9 +803,9 @@ int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
 	int err;
 
 	memset(fc, 0, sizeof(*fc));
-	err = map_max_entries(m->fd[LB_MI_VIP_STATS], &fc->nr_vips);
+	err = lb_map_max_entries(m->fd[LB_MI_VIP_STATS], &fc->nr_vips);
 	if (!err)
-		err = map_max_entries(m->fd[LB_MI_BE_STATS], &fc->nr_backends);
+		err = lb_map_max_entries(m->fd[LB_MI_BE_STATS], &fc->nr_backends);
 	if (err)
 		return err;
 	fc->per_vip = calloc(fc->nr_vips, sizeof(__u64));

@@ -49,6 +49,9 @@ int lb_maps_from_object(struct bpf_object *obj, struct lb_maps *m);
 int lb_maps_open_pinned(const char *dir, struct lb_maps *m);
 void lb_maps_close(struct lb_maps *m);
 
+/* The kernel's max_entries of a map. */
+int lb_map_max_entries(int fd, __u32 *max);
+
 void lb_config_default(struct lb_config *cfg);
 int lb_config_get(const struct lb_maps *m, struct lb_config *cfg);
 int lb_config_set(const struct lb_maps *m, const struct lb_config *cfg);

@@ -169,24 +169,19 @@ static bool maps_pinned(const char *pin_root)
 
 static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
 	char path[4096];
-	int fd, err = 0;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[idx]);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		err = -errno;
-	else
-		*max = info.max_entries;
+	err = lb_map_max_entries(fd, max);
 	close(fd);
 	return err;
 }
 
-static const char *mode_str(enum xdp_attach_mode mode)
+const char *lb_mode_str(enum xdp_attach_mode mode)
 {
 	switch (mode) {
 	case XDP_MODE_NATIVE:
@@ -196,7 +191,7 @@ static const char *mode_str(enum xdp_attach_mode mode)
 	case XDP_MODE_HW:
 		return "hw";
 	default:
-		return "unknown";
+		return "none";
 	}
 }
 
@@ -492,7 +487,7 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 		xdp_program__close(prog);
 		if (prog && mode != XDP_MODE_UNSPEC) {
 			lb_err("load", "xdp-lb is already loaded on %s (%s mode)",
-			       ifname, mode_str(mode));
+			       ifname, lb_mode_str(mode));
 			err = -EEXIST;
 			goto out;
 		}
@@ -516,11 +511,11 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 			pr_info("Loaded on %s in %s mode as a single program: this "
 				"kernel cannot run libxdp's dispatcher, so no other XDP "
 				"program can share the interface\n",
-				req->ifaces.names[i], mode_str(req->mode));
+				req->ifaces.names[i], lb_mode_str(req->mode));
 		else
 			pr_debug("Loaded on %s in %s mode under libxdp's dispatcher "
 				 "(priority %u)\n", req->ifaces.names[i],
-				 mode_str(req->mode), req->priority);
+				 lb_mode_str(req->mode), req->priority);
 	}
 	if (err) {
 		/* Leave things as they were: undo this invocation's attaches. */

@@ -44,20 +44,6 @@ static const char *const stat_names[LB_STAT_MAX] = {
 	[LB_STAT_FIB_LOOKUP] = "fib_lookups",
 };
 
-static const char *mode_name(enum xdp_attach_mode mode)
-{
-	switch (mode) {
-	case XDP_MODE_NATIVE:
-		return "native";
-	case XDP_MODE_SKB:
-		return "skb";
-	case XDP_MODE_HW:
-		return "hw";
-	default:
-		return "none";
-	}
-}
-
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -81,17 +67,6 @@ static void mac_fmt(const __u8 *m, char *buf, size_t len)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static int map_size(int fd, __u32 *max)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	*max = info.max_entries;
-	return 0;
 }
 
 struct snapshot {
@@ -140,7 +115,7 @@ static int snapshot_take(const struct lb_maps *m, const char *pin_root,
 	if (!err)
 		err = lb_config_get(m, &s->cfg);
 	if (!err)
-		err = map_size(m->fd[LB_MI_CT_FWD], &s->flow_capacity);
+		err = lb_map_max_entries(m->fd[LB_MI_CT_FWD], &s->flow_capacity);
 	if (!err && with_flows)
 		err = lb_flows_count(m, &s->flows);
 	if (!err)
@@ -208,7 +183,7 @@ static void print_text(const struct snapshot *s)
 			snprintf(d, sizeof(d), "yes (%d programs)", f->progs_on_iface);
 		else
 			snprintf(d, sizeof(d), "no (single program)");
-		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, mode_name(f->mode),
+		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, lb_mode_str(f->mode),
 		       d, f->priority, f->prog_id);
 	}
 	if (!s->nr_ifs)
@@ -285,7 +260,7 @@ static void print_json(const struct snapshot *s)
 		printf(",\"ifindex\":%d,\"attached\":%s,\"mode\":\"%s\","
 		       "\"dispatcher\":%s,\"programs\":%d,\"priority\":%u,"
 		       "\"program_id\":%u}",
-		       f->ifindex, f->attached ? "true" : "false", mode_name(f->mode),
+		       f->ifindex, f->attached ? "true" : "false", lb_mode_str(f->mode),
 		       f->dispatcher ? "true" : "false", f->progs_on_iface,
 		       f->priority, f->prog_id);
 	}

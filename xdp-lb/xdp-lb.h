@@ -76,6 +76,9 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root);
 int lb_cmd_status(const struct status_req *req, const char *pin_root);
 int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
 
+/* "native", "skb", "hw" or "none" (not attached). */
+const char *lb_mode_str(enum xdp_attach_mode mode);
+
 /* One line per problem, on stderr, prefixed with the command. */
 void lb_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
