@@ -792,13 +792,88 @@ out:
 	return err;
 }
 
-int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
+/* Entries read per BPF_MAP_LOOKUP_BATCH call: 480 KiB of buffers. */
+#define LB_FLOW_BATCH 4096
+
+static void flow_tally(struct lb_flow_counts *fc, const struct lb_flow_key *key,
+		       const struct lb_ct_fwd *ct, __u64 now)
 {
-	int fd = m->fd[LB_MI_CT_FWD];
+	if (now > ct->last_seen &&
+	    now - ct->last_seen > lb_ct_timeout_s(key->proto, ct->state) * 1000000000ULL)
+		return;
+	fc->total++;
+	if (ct->vip_id < fc->nr_vips)
+		fc->per_vip[ct->vip_id]++;
+	if (ct->backend_id < fc->nr_backends)
+		fc->per_backend[ct->backend_id]++;
+}
+
+static void flow_counts_zero(struct lb_flow_counts *fc)
+{
+	fc->total = 0;
+	memset(fc->per_vip, 0, fc->nr_vips * sizeof(__u64));
+	memset(fc->per_backend, 0, fc->nr_backends * sizeof(__u64));
+}
+
+/* Two syscalls per entry: seconds on a full 1M-entry table. */
+static int flows_walk_keys(int fd, struct lb_flow_counts *fc, __u64 now)
+{
 	struct lb_flow_key key, next;
 	struct lb_ct_fwd ct;
-	struct timespec ts;
 	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &ct))
+			continue;
+		flow_tally(fc, &key, &ct, now);
+	}
+	return 0;
+}
+
+/* LB_FLOW_BATCH entries per syscall (kernel 5.6+). */
+static int flows_walk_batch(int fd, struct lb_flow_counts *fc, __u64 now)
+{
+	struct lb_flow_key *keys;
+	struct lb_ct_fwd *vals;
+	__u32 in_tok, out_tok, count, i;
+	void *in = NULL;
+	int err = 0;
+
+	keys = calloc(LB_FLOW_BATCH, sizeof(*keys));
+	vals = calloc(LB_FLOW_BATCH, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		count = LB_FLOW_BATCH;
+		err = bpf_map_lookup_batch(fd, in, &out_tok, keys, vals, &count,
+					   NULL);
+		if (err && err != -ENOENT)
+			goto out;
+		for (i = 0; i < count && i < LB_FLOW_BATCH; i++)
+			flow_tally(fc, &keys[i], &vals[i], now);
+		if (err == -ENOENT) {
+			/* the end of the table */
+			err = 0;
+			goto out;
+		}
+		in_tok = out_tok;
+		in = &in_tok;
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+int lb_flows_count_walk(const struct lb_maps *m, struct lb_flow_counts *fc,
+			enum lb_flow_walk walk)
+{
+	int fd = m->fd[LB_MI_CT_FWD];
+	struct timespec ts;
 	__u64 now;
 	int err;
 
@@ -818,21 +893,23 @@ int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &ct))
-			continue;
-		if (now > ct.last_seen &&
-		    now - ct.last_seen > lb_ct_timeout_s(key.proto, ct.state) * 1000000000ULL)
-			continue;
-		fc->total++;
-		if (ct.vip_id < fc->nr_vips)
-			fc->per_vip[ct.vip_id]++;
-		if (ct.backend_id < fc->nr_backends)
-			fc->per_backend[ct.backend_id]++;
+	if (walk == LB_FLOW_WALK_KEYS)
+		return flows_walk_keys(fd, fc, now);
+	err = flows_walk_batch(fd, fc, now);
+	if (err && walk == LB_FLOW_WALK_AUTO) {
+		/* a kernel without batch lookups for this map, or a bucket
+		 * larger than the buffers: count again, one key at a time */
+		flow_counts_zero(fc);
+		err = flows_walk_keys(fd, fc, now);
 	}
-	return 0;
+	if (err)
+		lb_flow_counts_free(fc);
+	return err;
+}
+
+int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc)
+{
+	return lb_flows_count_walk(m, fc, LB_FLOW_WALK_AUTO);
 }
 
 void lb_flow_counts_free(struct lb_flow_counts *fc)

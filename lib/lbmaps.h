@@ -124,6 +124,15 @@ struct lb_flow_counts {
 	__u64 *per_backend;
 };
 int lb_flows_count(const struct lb_maps *m, struct lb_flow_counts *fc);
+/* How lb_flows_count reads the connection table: AUTO is BATCH (many
+ * entries per syscall), falling back to KEYS (one key at a time). */
+enum lb_flow_walk {
+	LB_FLOW_WALK_AUTO,
+	LB_FLOW_WALK_BATCH,
+	LB_FLOW_WALK_KEYS,
+};
+int lb_flows_count_walk(const struct lb_maps *m, struct lb_flow_counts *fc,
+			enum lb_flow_walk walk);
 void lb_flow_counts_free(struct lb_flow_counts *fc);
 
 #endif /* __LBMAPS_H */

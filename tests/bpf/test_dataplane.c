@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -113,6 +114,9 @@ static void seed_key(__u32 key[4], __u32 seed)
 	key[3] = 0x0badcafe;
 }
 
+/* connection-table size of the next lb_load() */
+static __u32 ct_entries = 4096;
+
 static int lb_load(struct env *e, __u32 seed)
 {
 	struct lb_config cfg;
@@ -120,8 +124,8 @@ static int lb_load(struct env *e, __u32 seed)
 	e->skel = xdp_lb__open();
 	if (!e->skel)
 		return -1;
-	bpf_map__set_max_entries(e->skel->maps.lb_ct_fwd, 4096);
-	bpf_map__set_max_entries(e->skel->maps.lb_ct_rev, 4096);
+	bpf_map__set_max_entries(e->skel->maps.lb_ct_fwd, ct_entries);
+	bpf_map__set_max_entries(e->skel->maps.lb_ct_rev, ct_entries);
 	bpf_map__set_max_entries(e->skel->maps.lb_vips, 64);
 	bpf_map__set_max_entries(e->skel->maps.lb_rings, 64);
 	bpf_map__set_max_entries(e->skel->maps.lb_snat_addrs, 64);
@@ -1061,6 +1065,74 @@ static void test_counters_add_up(void **state)
 	assert_int_equal(t.new_flows, 10);
 }
 
+/*
+ * status counts live flows by reading the whole connection table: in
+ * batches, or one key at a time where the kernel has no batch lookup. Both
+ * walks, across several batches, agree with what was written, and skip
+ * entries past their idle timeout.
+ */
+static void test_flows_count_walks(void **state)
+{
+	static const enum lb_flow_walk walks[] = {
+		LB_FLOW_WALK_AUTO, LB_FLOW_WALK_BATCH, LB_FLOW_WALK_KEYS,
+	};
+	const int n = 10000, nvips = 3, nbackends = 7;
+	__u64 per_vip[3] = {}, per_backend[7] = {}, live = 0, now;
+	struct lb_flow_counts fc;
+	struct lb_flow_key key;
+	struct lb_ct_fwd ct;
+	struct timespec ts;
+	unsigned int w;
+	int i, v, fd;
+
+	/* a table that holds them all, so that none is evicted */
+	xdp_lb__destroy(E.skel);
+	ct_entries = 4 * n;
+	v = lb_load(&E, 42);
+	ct_entries = 4096;
+	assert_int_equal(v, 0);
+	fd = E.maps.fd[LB_MI_CT_FWD];
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	assert_true(now > 60 * 1000000000ULL);
+	for (i = 0; i < n; i++) {
+		memset(&key, 0, sizeof(key));
+		memset(&ct, 0, sizeof(ct));
+		key.family = LB_AF_INET;
+		key.proto = IPPROTO_TCP;
+		key.src.v4 = htonl(0x0a000000 + i);
+		key.dst.v4 = htonl(0x0a00000a);
+		key.sport = htons(1024 + i % 50000);
+		key.dport = htons(80);
+		ct.vip_id = i % nvips;
+		ct.backend_id = i % nbackends;
+		ct.state = LB_CT_F_REPLIED;
+		ct.last_seen = now;
+		if (i % 5 == 0) {
+			/* reset 20 s ago: past the 10 s closed timeout */
+			ct.state |= LB_CT_F_RST;
+			ct.last_seen = now - 20 * 1000000000ULL;
+		} else {
+			live++;
+			per_vip[ct.vip_id]++;
+			per_backend[ct.backend_id]++;
+		}
+		assert_int_equal(bpf_map_update_elem(fd, &key, &ct, BPF_NOEXIST), 0);
+	}
+	for (w = 0; w < sizeof(walks) / sizeof(walks[0]); w++) {
+		assert_int_equal(lb_flows_count_walk(&E.maps, &fc, walks[w]), 0);
+		assert_int_equal(fc.total, live);
+		assert_true(fc.nr_vips >= (__u32)nvips);
+		assert_true(fc.nr_backends >= (__u32)nbackends);
+		for (v = 0; v < nvips; v++)
+			assert_int_equal(fc.per_vip[v], per_vip[v]);
+		for (v = 0; v < nbackends; v++)
+			assert_int_equal(fc.per_backend[v], per_backend[v]);
+		lb_flow_counts_free(&fc);
+	}
+}
+
 /* Count new flows (distinct source ports) that land on backend addr. */
 static int flows_to(struct env *e, const char *addr, int base, int n)
 {
@@ -1204,6 +1276,7 @@ int main(void)
 		T(test_wildcard_port_vip),
 		T(test_tcp_close_and_reuse),
 		T(test_counters_add_up),
+		T(test_flows_count_walks),
 		T(test_recover_interrupted_update),
 		T(test_same_seed_same_choice),
 	};
