@@ -33,14 +33,9 @@
 #include "xdp_lb.skel.h"
 #include "lbmaps.h"
 #include "lib/pkt.h"
+#include "bpf/fixture.h"
 
-#define IF_LB "lb0"
-#define IF_OTHER "lb2"
-#define MAC_LB "de:ad:be:ef:00:0a"
-#define MAC_OTHER "de:ad:be:ef:01:0a"
 #define MAC_CLIENT "de:ad:be:ef:00:01"
-
-static int ifindex_lb, ifindex_other;
 
 struct env {
 	struct xdp_lb *skel;
@@ -50,17 +45,6 @@ struct env {
 
 static struct env E;
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static const char *mac_of(int last)
 {
 	static char buf[4][32];
@@ -69,41 +53,6 @@ static const char *mac_of(int last)
 	i = (i + 1) % 4;
 	snprintf(buf[i], sizeof(buf[i]), "de:ad:be:ef:00:%02x", last);
 	return buf[i];
-}
-
-/* Private namespace: lb0 (10.0.0.10, fd00::a) and lb2 (10.1.0.10). */
-static int net_setup(void **state)
-{
-	int i;
-
-	if (unshare(CLONE_NEWNET)) {
-		perror("unshare(CLONE_NEWNET)");
-		return -1;
-	}
-	if (sh("ip link set lo up && "
-	       "ip link add " IF_LB " address " MAC_LB " type veth peer name p0 && "
-	       "ip link add " IF_OTHER " address " MAC_OTHER " type veth peer name p2 && "
-	       "ip link set " IF_LB " up && ip link set p0 up && "
-	       "ip link set " IF_OTHER " up && ip link set p2 up && "
-	       "ip addr add 10.0.0.10/24 dev " IF_LB " && "
-	       "ip addr add fd00::a/64 dev " IF_LB " nodad && "
-	       "ip addr add 10.1.0.10/24 dev " IF_OTHER " && "
-	       "sysctl -qw net.ipv4.conf.all.forwarding=1 && "
-	       "sysctl -qw net.ipv6.conf.all.forwarding=1"))
-		return -1;
-	/* clients and backends: 10.0.0.1-4, fd00::1-4; 10.0.0.5 is unresolved */
-	for (i = 1; i <= 4; i++) {
-		if (sh("ip neigh add 10.0.0.%d lladdr %s dev " IF_LB " nud permanent && "
-		       "ip -6 neigh add fd00::%d lladdr %s dev " IF_LB " nud permanent",
-		       i, mac_of(i), i, mac_of(i)))
-			return -1;
-	}
-	if (sh("ip neigh add 10.1.0.2 lladdr de:ad:be:ef:01:02 dev " IF_OTHER
-	       " nud permanent"))
-		return -1;
-	ifindex_lb = if_nametoindex(IF_LB);
-	ifindex_other = if_nametoindex(IF_OTHER);
-	return ifindex_lb && ifindex_other ? 0 : -1;
 }
 
 static void seed_key(__u32 key[4], __u32 seed)
@@ -121,18 +70,8 @@ static int lb_load(struct env *e, __u32 seed)
 {
 	struct lb_config cfg;
 
-	e->skel = xdp_lb__open();
+	e->skel = fixture_lb_load(ct_entries, 0);
 	if (!e->skel)
-		return -1;
-	bpf_map__set_max_entries(e->skel->maps.lb_ct_fwd, ct_entries);
-	bpf_map__set_max_entries(e->skel->maps.lb_ct_rev, ct_entries);
-	bpf_map__set_max_entries(e->skel->maps.lb_vips, 64);
-	bpf_map__set_max_entries(e->skel->maps.lb_rings, 64);
-	bpf_map__set_max_entries(e->skel->maps.lb_snat_addrs, 64);
-	bpf_map__set_max_entries(e->skel->maps.lb_vip_stats, 64);
-	bpf_map__set_max_entries(e->skel->maps.lb_backends, 256);
-	bpf_map__set_max_entries(e->skel->maps.lb_be_stats, 256);
-	if (xdp_lb__load(e->skel))
 		return -1;
 	e->prog_fd = bpf_program__fd(e->skel->progs.xdp_lb);
 	if (lb_maps_from_object(e->skel->obj, &e->maps))
@@ -1286,5 +1225,5 @@ int main(void)
 		fprintf(stderr, "test_dataplane: must run as root\n");
 		return 1;
 	}
-	return cmocka_run_group_tests_name("dataplane", tests, net_setup, NULL);
+	return cmocka_run_group_tests_name("dataplane", tests, fixture_net_setup, NULL);
 }

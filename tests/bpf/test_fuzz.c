@@ -74,21 +74,17 @@
 #include "xdp_lb.skel.h"
 #include "lbmaps.h"
 #include "lib/pkt.h"
+#include "bpf/fixture.h"
 
 #define FUZZ_DEFAULT_PACKETS 20000
 #define FUZZ_DEFAULT_SEED 0x5eedf00dULL
 
 #define FRAME_MAX 2048
-#define IF_LB "lb0"
-#define IF_OTHER "lb2"
-#define MAC_LB "de:ad:be:ef:00:0a"
-#define MAC_OTHER "de:ad:be:ef:01:0a"
 
 static uint64_t g_seed = FUZZ_DEFAULT_SEED;
 static size_t g_packets = FUZZ_DEFAULT_PACKETS;
 static int g_max_fails = 1;
 static const char *g_prog = "tests/build/bpf/test_fuzz";
-static int ifindex_lb, ifindex_other;
 static uint8_t mac_lb[6], mac_other[6];
 static uint64_t g_total_run;
 static double g_total_time;
@@ -541,52 +537,14 @@ static const char *const drop_names[4] = {
 /* ------------------------------------------------------------------ */
 /* Network namespace and loading                                        */
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-/* lb0 (10.0.0.10, fd00::a) and lb2 (10.1.0.10, fd01::a), neighbours 1-4. */
+/* the shared namespace (fixture.h), and the MACs the oracle expects */
 static int net_setup(void **state)
 {
-	int i, side;
-
-	if (unshare(CLONE_NEWNET)) {
-		perror("unshare(CLONE_NEWNET)");
+	if (fixture_net_setup(state))
 		return -1;
-	}
-	if (sh("ip link set lo up && "
-	       "ip link add " IF_LB " address " MAC_LB " type veth peer name p0 && "
-	       "ip link add " IF_OTHER " address " MAC_OTHER " type veth peer name p2 && "
-	       "ip link set " IF_LB " up && ip link set p0 up && "
-	       "ip link set " IF_OTHER " up && ip link set p2 up && "
-	       "ip addr add 10.0.0.10/24 dev " IF_LB " && "
-	       "ip addr add fd00::a/64 dev " IF_LB " nodad && "
-	       "ip addr add 10.1.0.10/24 dev " IF_OTHER " && "
-	       "ip addr add fd01::a/64 dev " IF_OTHER " nodad && "
-	       "sysctl -qw net.ipv4.conf.all.forwarding=1 && "
-	       "sysctl -qw net.ipv6.conf.all.forwarding=1"))
-		return -1;
-	for (side = 0; side <= 1; side++) {
-		for (i = 1; i <= 4; i++) {
-			if (sh("ip neigh add 10.%d.0.%d lladdr de:ad:be:ef:%02x:%02x dev %s nud permanent && "
-			       "ip -6 neigh add fd0%d::%d lladdr de:ad:be:ef:%02x:%02x dev %s nud permanent",
-			       side, i, side, i, side ? IF_OTHER : IF_LB,
-			       side, i, side, i, side ? IF_OTHER : IF_LB))
-				return -1;
-		}
-	}
-	ifindex_lb = if_nametoindex(IF_LB);
-	ifindex_other = if_nametoindex(IF_OTHER);
 	pkt_set_mac(mac_lb, MAC_LB);
 	pkt_set_mac(mac_other, MAC_OTHER);
-	return ifindex_lb && ifindex_other ? 0 : -1;
+	return 0;
 }
 
 struct fz_opts {
@@ -753,18 +711,8 @@ static void fz_begin(struct fz *f, const char *test, const struct fz_opts *o,
 		}
 	assert_non_null(l);
 	if (!l->opts) {
-		f->skel = xdp_lb__open();
+		f->skel = fixture_lb_load(o->flows, o->frags);
 		assert_non_null(f->skel);
-		bpf_map__set_max_entries(f->skel->maps.lb_ct_fwd, o->flows);
-		bpf_map__set_max_entries(f->skel->maps.lb_ct_rev, o->flows);
-		bpf_map__set_max_entries(f->skel->maps.lb_frags, o->frags);
-		bpf_map__set_max_entries(f->skel->maps.lb_vips, 64);
-		bpf_map__set_max_entries(f->skel->maps.lb_rings, 64);
-		bpf_map__set_max_entries(f->skel->maps.lb_snat_addrs, 64);
-		bpf_map__set_max_entries(f->skel->maps.lb_vip_stats, 64);
-		bpf_map__set_max_entries(f->skel->maps.lb_backends, 256);
-		bpf_map__set_max_entries(f->skel->maps.lb_be_stats, 256);
-		assert_int_equal(xdp_lb__load(f->skel), 0);
 		f->prog_fd = bpf_program__fd(f->skel->progs.xdp_lb);
 		assert_int_equal(lb_maps_from_object(f->skel->obj, &f->maps), 0);
 		lb_config_default(&cfg);
