@@ -180,7 +180,9 @@ static void print_text(const struct snapshot *s)
 		if (!f->attached)
 			snprintf(d, sizeof(d), "not attached (stale pin)");
 		else if (f->dispatcher)
-			snprintf(d, sizeof(d), "yes (%d programs)", f->progs_on_iface);
+			snprintf(d, sizeof(d), "yes (%d program%s)",
+				 f->progs_on_iface,
+				 f->progs_on_iface == 1 ? "" : "s");
 		else
 			snprintf(d, sizeof(d), "no (single program)");
 		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, lb_mode_str(f->mode),

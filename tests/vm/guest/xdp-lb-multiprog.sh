@@ -155,16 +155,18 @@ lb_json_iface()
 }
 
 # assert_lb_dispatcher N: xdp-lb status says eth0 runs under the dispatcher,
-# with N programs, at priority 30 (text "yes (N programs)" and JSON).
+# with N programs, at priority 30 (text "yes (N programs)", "yes (1
+# program)", and JSON).
 assert_lb_dispatcher()
 {
-	local n=$1 text row got
+	local n=$1 text row got progs=programs
+	[ "$n" = 1 ] && progs=program
 	text=$(xlb status 2>&1)
 	row=$(printf '%s\n' "$text" | awk -v ifn="$HOST_IF" '$1 == ifn')
 	echo "+ xdp-lb status: $row"
 	case $row in
-	*" yes ($n programs)"*) ;;
-	*) scenario_fail "xdp-lb status does not show '$HOST_IF ... dispatcher yes ($n programs)'" ;;
+	*" yes ($n $progs)"*) ;;
+	*) scenario_fail "xdp-lb status does not show '$HOST_IF ... dispatcher yes ($n $progs)'" ;;
 	esac
 	got=$(lb_json_iface)
 	echo "+ xdp-lb status --json: $HOST_IF attached/dispatcher/programs/priority: $got"
