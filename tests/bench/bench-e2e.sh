@@ -71,8 +71,9 @@ lb()
 }
 
 # The bridge learns where every MAC lives, the hosts their neighbours; the
-# balancer never sends ICMP redirects (nftables forwards out of the
-# interface the frames came in on).
+# balancer forwards (nftables needs it, xdp-lb load sets it anyway) and
+# never sends ICMP redirects (nftables forwards out of the interface the
+# frames came in on).
 for ip in "$IP4_LB" "$IP4_BE1" "$IP4_BE2"; do
 	in_ns "$NS_CLIENT" ping -c 1 -W 2 "$ip" >/dev/null ||
 		die "client cannot reach $ip"
@@ -81,7 +82,8 @@ for ip in "$IP4_BE1" "$IP4_BE2"; do
 	in_ns "$NS_LB" ping -c 1 -W 2 "$ip" >/dev/null ||
 		die "balancer cannot reach $ip"
 done
-in_ns "$NS_LB" sysctl -qw net.ipv4.conf.all.send_redirects=0 \
+in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1 \
+	net.ipv4.conf.all.send_redirects=0 \
 	"net.ipv4.conf.$HOST_IF.send_redirects=0" || die "sysctl failed"
 
 config_up()
@@ -98,7 +100,6 @@ config_up()
 		lb backend -p udp "$VIP:$PORT" "$IP4_BE2"
 		;;
 	nftables)
-		in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1 &&
 		in_ns "$NS_LB" nft -f - <<EOF
 table ip xlb_bench {
 	chain pre {
