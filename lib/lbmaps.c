@@ -587,9 +587,7 @@ err_ring:
 
 int lb_vip_remove(const struct lb_maps *m, const struct lb_vip_key *key)
 {
-	struct lb_backend_entry *list = NULL;
 	struct lb_vip vip;
-	size_t n = 0, i;
 	int err;
 
 	err = lb_vip_get(m, key, &vip);
@@ -598,22 +596,37 @@ int lb_vip_remove(const struct lb_maps *m, const struct lb_vip_key *key)
 	/* First stop new flows (the VIP disappears), then free what it used. */
 	if (bpf_map_delete_elem(m->fd[LB_MI_VIPS], key))
 		return -errno;
-	err = lb_backend_list(m, vip.id, &list, &n);
+	err = clear_vip_backends(m, vip.id);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++) {
-		err = backend_clear(m, list[i].id);
-		if (err)
-			goto out;
-	}
-	if (bpf_map_delete_elem(m->fd[LB_MI_RINGS], &vip.id) && errno != ENOENT) {
-		err = -errno;
-		goto out;
-	}
+	if (bpf_map_delete_elem(m->fd[LB_MI_RINGS], &vip.id) && errno != ENOENT)
+		return -errno;
 	err = snat_ref(m, key->family, &vip.snat, -1);
 	if (!err)
 		err = update_all_ports_flag(m);
-out:
+	return err;
+}
+
+/* The backend of VIP vip_id with this address: 0, -ENOENT, or an error. */
+static int backend_find(const struct lb_maps *m, __u32 vip_id, __u8 family,
+			const union lb_addr *addr, struct lb_backend_entry *out)
+{
+	struct lb_backend_entry *list = NULL;
+	size_t n = 0, i;
+	int err;
+
+	err = lb_backend_list(m, vip_id, &list, &n);
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (list[i].be.family == family &&
+		    !memcmp(&list[i].be.addr, addr, sizeof(*addr))) {
+			*out = list[i];
+			err = 0;
+			break;
+		}
+	}
 	free(list);
 	return err;
 }
@@ -621,12 +634,11 @@ out:
 int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 		   const struct lb_backend_spec *spec, bool must_be_new)
 {
-	struct lb_backend_entry *list = NULL;
+	struct lb_backend_entry entry;
 	struct lb_backend be, old;
 	struct lb_vip vip;
-	size_t n = 0, i;
 	__u32 id = 0, max = 0;
-	bool found = false;
+	bool found;
 	int err;
 
 	if (spec->family != vk->family)
@@ -636,19 +648,16 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 	err = lb_vip_get(m, vk, &vip);
 	if (err)
 		return err;
-	err = lb_backend_list(m, vip.id, &list, &n);
-	if (err)
+	/* spec->family is the VIP's, so is every backend's of this VIP */
+	err = backend_find(m, vip.id, spec->family, &spec->addr, &entry);
+	if (err && err != -ENOENT)
 		return err;
-	for (i = 0; i < n; i++) {
-		if (!memcmp(&list[i].be.addr, &spec->addr, sizeof(spec->addr))) {
-			found = true;
-			id = list[i].id;
-			be = list[i].be;
-			old = be;
-			break;
-		}
+	found = !err;
+	if (found) {
+		id = entry.id;
+		be = entry.be;
+		old = be;
 	}
-	free(list);
 	if (found && must_be_new)
 		return -EEXIST;
 
@@ -698,32 +707,20 @@ int lb_backend_set(const struct lb_maps *m, const struct lb_vip_key *vk,
 int lb_backend_remove(const struct lb_maps *m, const struct lb_vip_key *vk,
 		      __u8 family, const union lb_addr *addr)
 {
-	struct lb_backend_entry *list = NULL;
-	struct lb_vip vip;
+	struct lb_backend_entry entry;
 	struct lb_backend saved;
-	size_t n = 0, i;
-	__u32 id = 0;
-	bool found = false;
+	struct lb_vip vip;
+	__u32 id;
 	int err;
 
 	err = lb_vip_get(m, vk, &vip);
 	if (err)
 		return err;
-	err = lb_backend_list(m, vip.id, &list, &n);
+	err = backend_find(m, vip.id, family, addr, &entry);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++) {
-		if (list[i].be.family == family &&
-		    !memcmp(&list[i].be.addr, addr, sizeof(*addr))) {
-			found = true;
-			id = list[i].id;
-			saved = list[i].be;
-			break;
-		}
-	}
-	free(list);
-	if (!found)
-		return -ENOENT;
+	id = entry.id;
+	saved = entry.be;
 	/* Gone, then out of the table: its flows are re-balanced. */
 	err = mark_dirty(m, vip.id + 1);
 	if (err)

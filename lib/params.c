@@ -603,10 +603,17 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 			return -EINVAL;
 		}
 		break;
-	case OPT_IPADDR: {
-		struct ip_addr *a = p;
+	case OPT_IPADDR:
+	case OPT_VIP:
+		if (opt->type == OPT_VIP) {
+			struct vip_addr *v = p;
 
-		err = addr_parse(arg, &a->family, &a->addr);
+			err = vip_parse(arg, &v->family, &v->addr, &v->port);
+		} else {
+			struct ip_addr *a = p;
+
+			err = addr_parse(arg, &a->family, &a->addr);
+		}
 		if (err) {
 			usage_err(ctx->prog, ctx->cmd->name, "invalid %s '%s': %s",
 				  noun(opt), quote(arg, q, sizeof(q)),
@@ -614,19 +621,6 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 			return -EINVAL;
 		}
 		break;
-	}
-	case OPT_VIP: {
-		struct vip_addr *a = p;
-
-		err = vip_parse(arg, &a->family, &a->addr, &a->port);
-		if (err) {
-			usage_err(ctx->prog, ctx->cmd->name, "invalid %s '%s': %s",
-				  noun(opt), quote(arg, q, sizeof(q)),
-				  addr_strerror(err));
-			return -EINVAL;
-		}
-		break;
-	}
 	case OPT_MACADDR:
 		if (mac_parse(arg, p)) {
 			usage_err(ctx->prog, ctx->cmd->name,
@@ -1059,8 +1053,8 @@ int dispatch_commands(const char *prog, int argc, char **argv,
 		ret = ret == PARAMS_DONE ? 0 : 1;
 		goto out;
 	}
-	set_log_level(verbose > LOG_VERBOSE ? LOG_VERBOSE :
-		      (enum logging_print_level)(LOG_INFO + verbose));
+	/* set_log_level() clamps to LOG_VERBOSE */
+	set_log_level((enum logging_print_level)(LOG_INFO + verbose));
 	init_lib_logging();
 	ret = cmd->func(cfg, pin_root);
 	if (ret < 0 || ret > 255)
