@@ -16,11 +16,6 @@
 #include "logging.h"
 #include "neigh.h"
 
-static const char *proto_name(int proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
 static void vip_key_of(const struct vip_addr *v, int proto, struct lb_vip_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -33,11 +28,7 @@ static void vip_key_of(const struct vip_addr *v, int proto, struct lb_vip_key *k
 static const char *vip_name(const struct vip_addr *v, int proto, char *buf,
 			    size_t len)
 {
-	char a[128];
-
-	vip_str(v->family, &v->addr, v->port, a, sizeof(a));
-	snprintf(buf, len, "%s/%s", a, proto_name(proto));
-	return buf;
+	return lb_vip_label(v->family, &v->addr, v->port, proto, buf, len);
 }
 
 int lb_cmd_vip(const struct vip_req *req, const char *pin_root)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
@@ -21,6 +22,7 @@
 
 #include "xdp-lb.h"
 #include "xdp_lb.skel.h"
+#include "addr.h"
 #include "bpffs.h"
 #include "logging.h"
 
@@ -179,6 +181,21 @@ static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
 	err = lb_map_max_entries(fd, max);
 	close(fd);
 	return err;
+}
+
+const char *lb_proto_str(int proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
+			 int proto, char *buf, size_t len)
+{
+	char a[128];
+
+	vip_str(family, addr, port, a, sizeof(a));
+	snprintf(buf, len, "%s/%s", a, lb_proto_str(proto));
+	return buf;
 }
 
 const char *lb_mode_str(enum xdp_attach_mode mode)

@@ -58,17 +58,6 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *proto_str(__u8 proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
-static void mac_fmt(const __u8 *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 struct snapshot {
 	struct lb_iface_state *ifs;
 	int nr_ifs;
@@ -163,6 +152,17 @@ static const char *vip_text(const struct lb_vip_entry *v, char *buf, size_t len)
 	return vip_str(v->key.family, &v->key.addr, ntohs(v->key.port), buf, len);
 }
 
+/* live flows of a VIP or backend id (0 for an id beyond the count) */
+static unsigned long long vip_flows(const struct snapshot *s, __u32 id)
+{
+	return id < s->flows.nr_vips ? s->flows.per_vip[id] : 0;
+}
+
+static unsigned long long be_flows(const struct snapshot *s, __u32 id)
+{
+	return id < s->flows.nr_backends ? s->flows.per_backend[id] : 0;
+}
+
 static void print_text(const struct snapshot *s)
 {
 	char a[128], b[128];
@@ -205,11 +205,10 @@ static void print_text(const struct snapshot *s)
 
 		printf("  %-40s %s  mode nat  snat %s  ring %u  flows %llu  "
 		       "packets %llu  bytes %llu  replies %llu  new flows %llu\n",
-		       vip_text(v, a, sizeof(a)), proto_str(v->key.proto),
+		       vip_text(v, a, sizeof(a)), lb_proto_str(v->key.proto),
 		       addr_str(v->key.family, &v->vip.snat, b, sizeof(b)),
 		       v->vip.ring_size,
-		       (unsigned long long)(v->vip.id < s->flows.nr_vips ?
-					    s->flows.per_vip[v->vip.id] : 0),
+		       vip_flows(s, v->vip.id),
 		       (unsigned long long)t->packets, (unsigned long long)t->bytes,
 		       (unsigned long long)t->reply_packets,
 		       (unsigned long long)t->new_flows);
@@ -224,14 +223,13 @@ static void print_text(const struct snapshot *s)
 				snprintf(port, sizeof(port), " port %u", ntohs(be->be.port));
 			if (be->be.flags & LB_BACKEND_F_STATIC_MAC) {
 				strcpy(mac, " mac ");
-				mac_fmt(be->be.mac, mac + 5, sizeof(mac) - 5);
+				mac_str(be->be.mac, mac + 5, sizeof(mac) - 5);
 			}
 			printf("    %-38s weight %-5u %-9s flows %llu  packets %llu  "
 			       "bytes %llu  replies %llu  new flows %llu%s%s\n",
 			       addr_str(be->be.family, &be->be.addr, a, sizeof(a)),
 			       be->be.weight, be->be.weight ? "active" : "draining",
-			       (unsigned long long)(be->id < s->flows.nr_backends ?
-						    s->flows.per_backend[be->id] : 0),
+			       be_flows(s, be->id),
 			       (unsigned long long)bt->packets,
 			       (unsigned long long)bt->bytes,
 			       (unsigned long long)bt->reply_packets,
@@ -278,14 +276,13 @@ static void print_json(const struct snapshot *s)
 		printf(",\"address\":\"%s\",\"port\":%u,\"proto\":\"%s\","
 		       "\"mode\":\"nat\"",
 		       addr_str(v->key.family, &v->key.addr, a, sizeof(a)),
-		       ntohs(v->key.port), proto_str(v->key.proto));
+		       ntohs(v->key.port), lb_proto_str(v->key.proto));
 		printf(",\"snat\":\"%s\",\"ring_size\":%u,\"flows\":%llu,"
 		       "\"packets\":%llu,\"bytes\":%llu,\"reply_packets\":%llu,"
 		       "\"reply_bytes\":%llu,\"new_flows\":%llu,\"backends\":[",
 		       addr_str(v->key.family, &v->vip.snat, a, sizeof(a)),
 		       v->vip.ring_size,
-		       (unsigned long long)(v->vip.id < s->flows.nr_vips ?
-					    s->flows.per_vip[v->vip.id] : 0),
+		       vip_flows(s, v->vip.id),
 		       (unsigned long long)t->packets, (unsigned long long)t->bytes,
 		       (unsigned long long)t->reply_packets,
 		       (unsigned long long)t->reply_bytes,
@@ -302,7 +299,7 @@ static void print_json(const struct snapshot *s)
 			       ntohs(be->be.port), be->be.weight,
 			       be->be.weight ? "active" : "draining");
 			if (be->be.flags & LB_BACKEND_F_STATIC_MAC) {
-				mac_fmt(be->be.mac, mac, sizeof(mac));
+				mac_str(be->be.mac, mac, sizeof(mac));
 				printf("\"%s\"", mac);
 			} else {
 				printf("null");
@@ -310,8 +307,7 @@ static void print_json(const struct snapshot *s)
 			printf(",\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu,"
 			       "\"reply_packets\":%llu,\"reply_bytes\":%llu,"
 			       "\"new_flows\":%llu}",
-			       (unsigned long long)(be->id < s->flows.nr_backends ?
-						    s->flows.per_backend[be->id] : 0),
+			       be_flows(s, be->id),
 			       (unsigned long long)bt->packets,
 			       (unsigned long long)bt->bytes,
 			       (unsigned long long)bt->reply_packets,
@@ -391,31 +387,27 @@ static const struct lb_traffic *prev_be(const struct snapshot *p, size_t pi,
 	return NULL;
 }
 
-static void print_rates(const char *label, bool json, bool first,
+static void print_rates(const char *label, bool json,
 			const struct lb_traffic *now,
 			const struct lb_traffic *before, double secs)
 {
 	static const struct lb_traffic zero;
+	double pps, bps, reply_pps, reply_bps, new_flows;
 
 	if (!before)
 		before = &zero;
-	if (json) {
-		printf("%s\"pps\":%.1f,\"bps\":%.1f,\"reply_pps\":%.1f,"
+	pps = rate(now->packets, before->packets, secs);
+	bps = 8 * rate(now->bytes, before->bytes, secs);
+	reply_pps = rate(now->reply_packets, before->reply_packets, secs);
+	reply_bps = 8 * rate(now->reply_bytes, before->reply_bytes, secs);
+	new_flows = rate(now->new_flows, before->new_flows, secs);
+	if (json)
+		printf("\"pps\":%.1f,\"bps\":%.1f,\"reply_pps\":%.1f,"
 		       "\"reply_bps\":%.1f,\"new_flows_per_s\":%.1f",
-		       first ? "" : ",",
-		       rate(now->packets, before->packets, secs),
-		       8 * rate(now->bytes, before->bytes, secs),
-		       rate(now->reply_packets, before->reply_packets, secs),
-		       8 * rate(now->reply_bytes, before->reply_bytes, secs),
-		       rate(now->new_flows, before->new_flows, secs));
-		return;
-	}
-	printf("%-44s %12.1f %14.1f %12.1f %14.1f %12.1f\n", label,
-	       rate(now->packets, before->packets, secs),
-	       8 * rate(now->bytes, before->bytes, secs),
-	       rate(now->reply_packets, before->reply_packets, secs),
-	       8 * rate(now->reply_bytes, before->reply_bytes, secs),
-	       rate(now->new_flows, before->new_flows, secs));
+		       pps, bps, reply_pps, reply_bps, new_flows);
+	else
+		printf("%-44s %12.1f %14.1f %12.1f %14.1f %12.1f\n", label,
+		       pps, bps, reply_pps, reply_bps, new_flows);
 }
 
 static void print_interval(const struct snapshot *s, const struct snapshot *p,
@@ -434,12 +426,13 @@ static void print_interval(const struct snapshot *s, const struct snapshot *p,
 		const struct lb_vip_entry *v = &s->vips[i];
 		const struct lb_traffic *pv = prev_vip(p, v, &pi);
 
-		snprintf(label, sizeof(label), "%s/%s", vip_text(v, a, sizeof(a)),
-			 proto_str(v->key.proto));
+		vip_text(v, a, sizeof(a));
+		snprintf(label, sizeof(label), "%s/%s", a,
+			 lb_proto_str(v->key.proto));
 		if (json)
 			printf("%s{\"vip\":\"%s\",\"proto\":\"%s\",", i ? "," : "",
-			       vip_text(v, a, sizeof(a)), proto_str(v->key.proto));
-		print_rates(label, json, true, &s->vip_traffic[i], pv, secs);
+			       a, lb_proto_str(v->key.proto));
+		print_rates(label, json, &s->vip_traffic[i], pv, secs);
 		if (json)
 			printf(",\"backends\":[");
 		for (j = 0; j < s->nr_backends[i]; j++) {
@@ -449,7 +442,7 @@ static void print_interval(const struct snapshot *s, const struct snapshot *p,
 				 addr_str(be->be.family, &be->be.addr, a, sizeof(a)));
 			if (json)
 				printf("%s{\"address\":\"%s\",", j ? "," : "", label + 2);
-			print_rates(label, json, true, &s->be_traffic[i][j],
+			print_rates(label, json, &s->be_traffic[i][j],
 				    pv ? prev_be(p, pi, be) : NULL, secs);
 			if (json)
 				printf("}");

@@ -13,7 +13,6 @@
 #include "xdp-lb.h"
 #include "bpffs.h"
 #include "logging.h"
-#include "maglev.h"
 
 static const struct enum_val mode_vals[] = {
 	{ "native", XDP_MODE_NATIVE },
@@ -26,11 +25,6 @@ static const struct enum_val proto_vals[] = {
 	{ "udp", IPPROTO_UDP },
 	{ NULL, 0 }
 };
-
-static const char *vip_ring_check(__u64 v)
-{
-	return maglev_is_prime(v) ? NULL : "must be a prime number";
-}
 
 static const struct load_req defaults_load = {
 	.mode = XDP_MODE_NATIVE,
@@ -101,7 +95,7 @@ static const struct prog_option vip_options[] = {
 		      .help = "Source address towards the backends; default the VIP address"),
 	DEFINE_OPTION("ring-size", OPT_U32, struct vip_req, ring_size,
 		      .metavar = "N", .min = 2, .max = LB_RING_SIZE_MAX,
-		      .check = vip_ring_check, .noun = "ring size",
+		      .check = check_prime, .noun = "ring size",
 		      .help = "Maglev table size, a prime; default 65537"),
 	DEFINE_OPTION("remove", OPT_BOOL, struct vip_req, remove,
 		      .short_opt = 'r', .help = "Remove the VIP"),

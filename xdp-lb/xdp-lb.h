@@ -79,6 +79,13 @@ int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
 /* "native", "skb", "hw" or "none" (not attached). */
 const char *lb_mode_str(enum xdp_attach_mode mode);
 
+/* "udp" or "tcp" */
+const char *lb_proto_str(int proto);
+
+/* A VIP as commands name it: "ADDR:PORT/PROTO" (port in host order). */
+const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
+			 int proto, char *buf, size_t len);
+
 /* One line per problem, on stderr, prefixed with the command. */
 void lb_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
