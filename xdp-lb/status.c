@@ -93,22 +93,30 @@ static void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * whole: everything status shows (interfaces, configuration, flow table,
+ * counters); otherwise only what stats shows every interval, the traffic
+ * of every VIP and backend.
+ */
 static int snapshot_take(const struct lb_maps *m, const char *pin_root,
-			 bool with_flows, struct snapshot *s)
+			 bool whole, struct snapshot *s)
 {
 	size_t i, j;
-	int err;
+	int err = 0;
 
 	memset(s, 0, sizeof(*s));
-	err = lb_list_ifaces(pin_root, &s->ifs, &s->nr_ifs);
-	if (!err)
-		err = lb_config_get(m, &s->cfg);
-	if (!err)
-		err = lb_map_max_entries(m->fd[LB_MI_CT_FWD], &s->flow_capacity);
-	if (!err && with_flows)
-		err = lb_flows_count(m, &s->flows);
-	if (!err)
-		err = lb_stats_read(m, s->stats);
+	if (whole) {
+		err = lb_list_ifaces(pin_root, &s->ifs, &s->nr_ifs);
+		if (!err)
+			err = lb_config_get(m, &s->cfg);
+		if (!err)
+			err = lb_map_max_entries(m->fd[LB_MI_CT_FWD],
+						 &s->flow_capacity);
+		if (!err)
+			err = lb_flows_count(m, &s->flows);
+		if (!err)
+			err = lb_stats_read(m, s->stats);
+	}
 	if (!err)
 		err = lb_vip_list(m, &s->vips, &s->nr_vips);
 	if (err)
