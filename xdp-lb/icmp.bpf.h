@@ -20,15 +20,15 @@
 #define LB_ICMPV6_PKT_TOOBIG 2
 #define LB_ICMPV6_TIME_EXCEED 3
 
-struct icmp_xlat {
-	union lb_addr outer_src, outer_dst;
-	union lb_addr in_src, in_dst;
-	__u16 in_sport, in_dport;
-};
-
+/*
+ * The error goes from src to dst; the packet it quotes went the other way,
+ * from dst:dport to src:sport (ports in network byte order).
+ */
 static __always_inline int icmp_rewrite(struct xdp_md *ctx, struct lb_pkt *p,
 					__u32 in_l3, __u32 in_l4, __u8 in_proto,
-					const struct icmp_xlat *x)
+					const union lb_addr *src,
+					const union lb_addr *dst,
+					__u16 sport, __u16 dport)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
@@ -45,11 +45,11 @@ static __always_inline int icmp_rewrite(struct xdp_md *ctx, struct lb_pkt *p,
 
 		if ((void *)(iph + 1) > data_end || (void *)(ih + 1) > data_end)
 			return -1;
-		lb_set32(&iph->saddr, x->outer_src.v4, &outer);
-		lb_set32(&iph->daddr, x->outer_dst.v4, &outer);
+		lb_set32(&iph->saddr, src->v4, &outer);
+		lb_set32(&iph->daddr, dst->v4, &outer);
 		iph->check = lb_csum_update(iph->check, outer);
-		lb_set32(&ih->saddr, x->in_src.v4, &ind);
-		lb_set32(&ih->daddr, x->in_dst.v4, &ind);
+		lb_set32(&ih->saddr, dst->v4, &ind);
+		lb_set32(&ih->daddr, src->v4, &ind);
 		lb_set16(&ih->check, lb_csum_update(ih->check, ind), &icmpd);
 	} else {
 		struct ipv6hdr *ip6h = data + off;
@@ -59,10 +59,10 @@ static __always_inline int icmp_rewrite(struct xdp_md *ctx, struct lb_pkt *p,
 			return -1;
 #pragma unroll
 		for (i = 0; i < 4; i++) {
-			lb_set32(&ip6h->saddr.in6_u.u6_addr32[i], x->outer_src.v6[i], &outer);
-			lb_set32(&ip6h->daddr.in6_u.u6_addr32[i], x->outer_dst.v6[i], &outer);
-			lb_set32(&ih->saddr.in6_u.u6_addr32[i], x->in_src.v6[i], &ind);
-			lb_set32(&ih->daddr.in6_u.u6_addr32[i], x->in_dst.v6[i], &ind);
+			lb_set32(&ip6h->saddr.in6_u.u6_addr32[i], src->v6[i], &outer);
+			lb_set32(&ip6h->daddr.in6_u.u6_addr32[i], dst->v6[i], &outer);
+			lb_set32(&ih->saddr.in6_u.u6_addr32[i], dst->v6[i], &ind);
+			lb_set32(&ih->daddr.in6_u.u6_addr32[i], src->v6[i], &ind);
 		}
 	}
 	icmpd += ind;
@@ -70,8 +70,8 @@ static __always_inline int icmp_rewrite(struct xdp_md *ctx, struct lb_pkt *p,
 	ports = data + in_l4;
 	if ((void *)(ports + 2) > data_end)
 		return -1;
-	lb_set16(&ports[0], x->in_sport, &pd);
-	lb_set16(&ports[1], x->in_dport, &pd);
+	lb_set16(&ports[0], dport, &pd);
+	lb_set16(&ports[1], sport, &pd);
 	icmpd += pd;
 
 	/* The quoted L4 checksum, when the quote reaches it. */
@@ -105,7 +105,6 @@ static __noinline int handle_icmp(struct xdp_md *ctx, struct lb_pkt *p)
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
 	struct lb_flow_key fk = {};
-	struct icmp_xlat x = {};
 	struct lb_ct_fwd *ct;
 	struct lb_ct_rev *rev;
 	__u32 in_l3, in_l4;
@@ -174,13 +173,8 @@ static __noinline int handle_icmp(struct xdp_md *ctx, struct lb_pkt *p)
 	if (ct) {
 		if (!(ct->flags & LB_CT_L2_VALID))
 			goto pass;
-		x.outer_src = ct->snat;
-		x.outer_dst = ct->backend;
-		x.in_src = ct->backend;
-		x.in_dst = ct->snat;
-		x.in_sport = ct->backend_port;
-		x.in_dport = ct->snat_port;
-		if (icmp_rewrite(ctx, p, in_l3, in_l4, in_proto, &x))
+		if (icmp_rewrite(ctx, p, in_l3, in_l4, in_proto, &ct->snat,
+				 &ct->backend, ct->snat_port, ct->backend_port))
 			return XDP_ABORTED;
 		stat_inc(LB_STAT_ICMP_TO_BACKEND);
 		return transmit(ctx, &ct->to_backend);
@@ -188,13 +182,8 @@ static __noinline int handle_icmp(struct xdp_md *ctx, struct lb_pkt *p)
 
 	rev = bpf_map_lookup_elem(&LB_MAP_CT_REV, &fk);
 	if (rev) {
-		x.outer_src = rev->vip;
-		x.outer_dst = rev->client;
-		x.in_src = rev->client;
-		x.in_dst = rev->vip;
-		x.in_sport = rev->client_port;
-		x.in_dport = rev->vip_port;
-		if (icmp_rewrite(ctx, p, in_l3, in_l4, in_proto, &x))
+		if (icmp_rewrite(ctx, p, in_l3, in_l4, in_proto, &rev->vip,
+				 &rev->client, rev->vip_port, rev->client_port))
 			return XDP_ABORTED;
 		stat_inc(LB_STAT_ICMP_TO_CLIENT);
 		return transmit(ctx, &rev->to_client);

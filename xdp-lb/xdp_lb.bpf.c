@@ -22,12 +22,6 @@
 #include "xdp_lb/hash.h"
 #include "xdp_lb/parse.h"
 
-#ifndef AF_INET
-#define AF_INET 2
-#endif
-#ifndef AF_INET6
-#define AF_INET6 10
-#endif
 #define NSEC_PER_SEC 1000000000ULL
 #ifndef __noinline
 #define __noinline __attribute__((noinline))
@@ -242,12 +236,11 @@ static __noinline int fib_next_hop(struct xdp_md *ctx, __u8 family,
 	int rc;
 
 	f.ifindex = ctx->ingress_ifindex;
+	f.family = family;	/* LB_AF_* are AF_INET and AF_INET6 */
 	if (family == LB_AF_INET) {
-		f.family = AF_INET;
 		f.ipv4_src = src->v4;
 		f.ipv4_dst = dst->v4;
 	} else {
-		f.family = AF_INET6;
 		__builtin_memcpy(f.ipv6_src, src->bytes, 16);
 		__builtin_memcpy(f.ipv6_dst, dst->bytes, 16);
 	}
@@ -276,6 +269,20 @@ static __always_inline int backend_next_hop(struct xdp_md *ctx,
 		return NH_OK;
 	}
 	return fib_next_hop(ctx, be->family, snat, &be->addr, l2);
+}
+
+/* ct's next hop towards backend be; a failure is counted, success cached. */
+static __always_inline int ct_next_hop(struct xdp_md *ctx,
+				       const struct lb_backend *be,
+				       struct lb_ct_fwd *ct)
+{
+	int nh = backend_next_hop(ctx, be, &ct->snat, &ct->to_backend);
+
+	if (nh == NH_FAIL)
+		stat_inc(LB_STAT_DROP_FIB);
+	else if (nh == NH_OK)
+		ct->flags |= LB_CT_L2_VALID;
+	return nh;
 }
 
 /*
@@ -363,6 +370,17 @@ static __always_inline int transmit(struct xdp_md *ctx, const struct lb_l2 *l2)
 	return bpf_redirect(l2->ifindex, 0);
 }
 
+/* A fragment's datagram: addresses, IP id and protocol. */
+static __always_inline void frag_key_of(struct lb_frag_key *fk,
+					const struct lb_pkt *p)
+{
+	fk->src = p->key.src;
+	fk->dst = p->key.dst;
+	fk->id = p->frag_id;
+	fk->proto = p->key.proto;
+	fk->family = p->key.family;
+}
+
 /* Remember the ports of a fragmented datagram for its later fragments. */
 static __always_inline void frag_remember(const struct lb_pkt *p)
 {
@@ -371,11 +389,7 @@ static __always_inline void frag_remember(const struct lb_pkt *p)
 
 	if (!p->is_frag || !p->has_l4 || !p->more_frags)
 		return;
-	fk.src = p->key.src;
-	fk.dst = p->key.dst;
-	fk.id = p->frag_id;
-	fk.proto = p->key.proto;
-	fk.family = p->key.family;
+	frag_key_of(&fk, p);
 	fv.sport = p->key.sport;
 	fv.dport = p->key.dport;
 	bpf_map_update_elem(&LB_MAP_FRAGS, &fk, &fv, BPF_ANY);
@@ -388,11 +402,7 @@ static __always_inline int frag_recall(struct lb_pkt *p)
 	struct lb_frag_key fk = {};
 	struct lb_frag_val *fv;
 
-	fk.src = p->key.src;
-	fk.dst = p->key.dst;
-	fk.id = p->frag_id;
-	fk.proto = p->key.proto;
-	fk.family = p->key.family;
+	frag_key_of(&fk, p);
 	fv = bpf_map_lookup_elem(&LB_MAP_FRAGS, &fk);
 	if (!fv)
 		return -1;
@@ -465,12 +475,27 @@ static __noinline int snat_alloc(const struct lb_config *cfg,
 	return -1;
 }
 
+/* The reply entry of flow p->key, translated as ct says (state left 0). */
+static __always_inline void rev_init(struct xdp_md *ctx, struct lb_ct_rev *rv,
+				     const struct lb_pkt *p,
+				     const struct lb_ct_fwd *ct, __u64 now)
+{
+	__builtin_memset(rv, 0, sizeof(*rv));
+	rv->client = p->key.src;
+	rv->vip = p->key.dst;
+	rv->client_port = p->key.sport;
+	rv->vip_port = p->key.dport;
+	rv->backend_id = ct->backend_id;
+	rv->vip_id = ct->vip_id;
+	rv->last_seen = now;
+	l2_from_rx(ctx, &rv->to_client);
+}
+
 /* Set up a new flow (or re-balance one); returns an XDP action or -1 = go on. */
 static __noinline int flow_create(struct xdp_md *ctx, struct lb_pkt *p,
 				       const struct lb_vip *vip,
-				       int *nh)
+				       int *nh, __u64 now)
 {
-	__u64 now = bpf_ktime_get_coarse_ns();
 	const struct lb_config *cfg;
 	struct lb_scratch *scratch;
 	struct lb_backend *be;
@@ -517,23 +542,11 @@ static __noinline int flow_create(struct xdp_md *ctx, struct lb_pkt *p,
 	ct->vip_id = vip->id;
 	ct->last_seen = now;
 
-	*nh = backend_next_hop(ctx, be, &vip->snat, &ct->to_backend);
-	if (*nh == NH_FAIL) {
-		stat_inc(LB_STAT_DROP_FIB);
+	*nh = ct_next_hop(ctx, be, ct);
+	if (*nh == NH_FAIL)
 		return XDP_DROP;
-	}
-	if (*nh == NH_OK)
-		ct->flags |= LB_CT_L2_VALID;
 
-	__builtin_memset(rv, 0, sizeof(*rv));
-	rv->client = p->key.src;
-	rv->vip = p->key.dst;
-	rv->client_port = p->key.sport;
-	rv->vip_port = p->key.dport;
-	rv->backend_id = slot;
-	rv->vip_id = vip->id;
-	rv->last_seen = now;
-	l2_from_rx(ctx, &rv->to_client);
+	rev_init(ctx, rv, p, ct, now);
 
 	rev_key_of(&rk, ct, &p->key);
 	if (snat_alloc(cfg, &rk, rv, hash, now)) {
@@ -594,16 +607,8 @@ static __always_inline int flow_refresh(struct xdp_md *ctx, struct lb_pkt *p,
 		if (!scratch)
 			return 0;
 		rv = &scratch->rv;
-		__builtin_memset(rv, 0, sizeof(*rv));
-		rv->client = p->key.src;
-		rv->vip = p->key.dst;
-		rv->client_port = p->key.sport;
-		rv->vip_port = p->key.dport;
-		rv->backend_id = ct->backend_id;
-		rv->vip_id = ct->vip_id;
-		rv->last_seen = now;
+		rev_init(ctx, rv, p, ct, now);
 		rv->state = ct->state;
-		l2_from_rx(ctx, &rv->to_client);
 		if (bpf_map_update_elem(&LB_MAP_CT_REV, &rk, rv, BPF_NOEXIST) == 0)
 			stat_inc(LB_STAT_REV_RESTORED);
 	}
@@ -615,8 +620,8 @@ static __noinline int handle_forward(struct xdp_md *ctx, struct lb_pkt *p,
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	__u64 now = bpf_ktime_get_coarse_ns();
+	struct lb_backend *be = NULL;
 	struct lb_ct_fwd *ct;
-	struct lb_backend *be;
 	int nh = NH_OK;
 	int act;
 
@@ -631,8 +636,7 @@ static __noinline int handle_forward(struct xdp_md *ctx, struct lb_pkt *p,
 			stale = 1;
 		} else if (now - ct->last_seen > ct_timeout_ns(p->key.proto, ct->state) ||
 			   ((p->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN &&
-			    ct_timeout_ns(p->key.proto, ct->state) ==
-				    LB_TIMEOUT_TCP_CLOSED * NSEC_PER_SEC)) {
+			    lb_ct_closed(p->key.proto, ct->state))) {
 			/* idle too long, or a new connection on a closed tuple */
 			stat_inc(LB_STAT_FLOW_EXPIRED);
 			stale = 1;
@@ -655,7 +659,7 @@ static __noinline int handle_forward(struct xdp_md *ctx, struct lb_pkt *p,
 	}
 
 	if (!ct) {
-		act = flow_create(ctx, p, vip, &nh);
+		act = flow_create(ctx, p, vip, &nh, now);
 		if (act >= 0)
 			return act;
 		ct = bpf_map_lookup_elem(&LB_MAP_CT_FWD, &p->key);
@@ -663,18 +667,12 @@ static __noinline int handle_forward(struct xdp_md *ctx, struct lb_pkt *p,
 			return XDP_ABORTED;
 		ct->state |= tcp_state_bits(p->tcp_flags, 1);
 	} else if (!(ct->flags & LB_CT_L2_VALID)) {
-		__u32 bid = ct->backend_id;
-
-		be = bpf_map_lookup_elem(&LB_MAP_BACKENDS, &bid);
+		/* a live flow: its backend was looked up and checked above */
 		if (!be)
 			return XDP_ABORTED;
-		nh = backend_next_hop(ctx, be, &ct->snat, &ct->to_backend);
-		if (nh == NH_FAIL) {
-			stat_inc(LB_STAT_DROP_FIB);
+		nh = ct_next_hop(ctx, be, ct);
+		if (nh == NH_FAIL)
 			return XDP_DROP;
-		}
-		if (nh == NH_OK)
-			ct->flags |= LB_CT_L2_VALID;
 	}
 
 	frag_remember(p);

@@ -44,13 +44,6 @@ static __always_inline void lb_set32(__u32 *field, __u32 val, __u64 *delta)
 	*field = val;
 }
 
-/* Account a 32-bit change without writing (pseudo-header words). */
-static __always_inline void lb_delta32(__u32 old, __u32 val, __u64 *delta)
-{
-	*delta += (__u32)~old;
-	*delta += val;
-}
-
 /* New checksum after data covered by it changed by delta. */
 static __always_inline __u16 lb_csum_update(__u16 csum, __u64 delta)
 {

@@ -147,6 +147,14 @@ struct lb_l2 {
 #define LB_CT_F_FIN_BACKEND 0x4
 #define LB_CT_F_RST 0x8
 
+/* A TCP connection that is over: reset, or closed from both sides. */
+static inline int lb_ct_closed(__u8 proto, __u16 state)
+{
+	return proto == 6 /* IPPROTO_TCP */ &&
+	       ((state & LB_CT_F_RST) ||
+		((state & LB_CT_F_FIN_CLIENT) && (state & LB_CT_F_FIN_BACKEND)));
+}
+
 /*
  * Idle timeout of a connection-table entry in seconds, from its protocol
  * and state bits: the one rule the data plane and user space both apply.
@@ -155,8 +163,7 @@ static inline __u32 lb_ct_timeout_s(__u8 proto, __u16 state)
 {
 	if (proto != 6 /* IPPROTO_TCP */)
 		return LB_TIMEOUT_UDP;
-	if ((state & LB_CT_F_RST) ||
-	    ((state & LB_CT_F_FIN_CLIENT) && (state & LB_CT_F_FIN_BACKEND)))
+	if (lb_ct_closed(proto, state))
 		return LB_TIMEOUT_TCP_CLOSED;
 	if (state & (LB_CT_F_FIN_CLIENT | LB_CT_F_FIN_BACKEND))
 		return LB_TIMEOUT_TCP_FIN;
