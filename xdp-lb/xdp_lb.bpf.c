@@ -11,8 +11,6 @@
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include <xdp/xdp_helpers.h>
