@@ -31,6 +31,13 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Wno-unused-value \
 
 LIB_A := $(TOP_DIR)/lib/libxdplb.a
 
+# Every compile writes what it read to $@.d (system headers included: -MD,
+# not -MMD), every link to $@.ld.d. Make uses them to rebuild after a header
+# changes; tests/deps/check-packages.py checks that each file read outside the
+# tree comes from a package lib/install-deps.sh installs.
+DEPFLAGS = -MD -MP -MF $@.d
+LINK_DEPFLAGS = -Wl,--dependency-file=$@.ld.d
+
 ifeq ($(V),1)
 Q =
 QUIET_CC =
