@@ -3,18 +3,26 @@
 #
 # Installs, non-interactively and only when missing, every Debian package that
 # building xdp-lb, its tests and its demo need. This is the only place in the
-# project that runs apt-get.
+# project that runs apt-get. 'install-deps.sh --list' prints the names only:
+# the unit tests check that the build reads, and the tests run, nothing from
+# any other package (tests/deps/check-packages.py).
 
 set -e
 
 # Build: tool chain and libraries.
-PKGS_BUILD="make gcc libc6-dev pkg-config clang llvm bpftool libbpf-dev libxdp-dev
+PKGS_BUILD="make gcc libc6-dev pkg-config clang bpftool libbpf-dev libxdp-dev
 libelf-dev zlib1g-dev linux-libc-dev"
 # Test layers and demo: unit tests, namespaces and traffic, real xdp-filter,
 # captures, the QEMU guest (Debian's kernel, busybox for the initramfs).
 PKGS_TEST="libcmocka-dev iproute2 ethtool tcpdump curl python3 xdp-tools
 nftables socat kmod cpio qemu-system-x86 linux-image-amd64 busybox-static
-mandoc util-linux procps iputils-ping gnuplot-nox bpftool"
+mandoc groff-base util-linux procps iputils-ping gnuplot-nox"
+
+if [ "${1:-}" = --list ]; then
+	# shellcheck disable=SC2086
+	printf '%s\n' $PKGS_BUILD $PKGS_TEST
+	exit 0
+fi
 
 want=""
 for p in $PKGS_BUILD $PKGS_TEST; do

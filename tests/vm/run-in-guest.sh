@@ -18,7 +18,8 @@
 #
 # Environment: KEEP_VM_RUN=1 keeps the per-run directory (console log, output);
 # VM_KERNEL_VERSION=6.1.0-NN-amd64 picks a kernel; VM_APPEND adds kernel
-# command-line arguments; VM_VERBOSE=1 prints progress messages.
+# command-line arguments; VM_VERBOSE=1 prints progress messages;
+# XLB_EXEC_RECORD=LOG appends what the guest executes to LOG (exec-record).
 
 set -u
 
@@ -65,7 +66,8 @@ command -v cpio >/dev/null 2>&1 ||
 command -v gzip >/dev/null 2>&1 ||
 	die "gzip not found: install Debian package gzip"
 BUSYBOX=/bin/busybox
-if [ ! -x "$BUSYBOX" ] || ! LC_ALL=C ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic executable'; then
+# static: no program interpreter (not ldd, which runs every loader it knows)
+if [ ! -x "$BUSYBOX" ] || LC_ALL=C readelf -l "$BUSYBOX" 2>&1 | grep -q 'program interpreter'; then
 	die "static $BUSYBOX not found: install Debian package busybox-static ('make deps' as root)"
 fi
 command -v modprobe >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
@@ -281,6 +283,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 mkdir -p "$RUN/io"
+GUEST_RECORD=
+if [ -n "${XLB_EXEC_RECORD:-}" ] && [ -x "$SCRIPT_DIR/../build/exec-record" ]; then
+	GUEST_RECORD=$(cd "$SCRIPT_DIR/../build" && pwd)/exec-record
+fi
 # The command as a bash script: cd to the caller's directory, exec COMMAND.
 # shellcheck disable=SC2016 # $dir is expanded in the guest
 {
@@ -289,6 +295,8 @@ mkdir -p "$RUN/io"
 	printf '\techo "run-in-guest: the working directory $dir is not visible in the guest (the guest has its own /tmp, /var/tmp, /run, /dev)" >&2\n'
 	printf '\texit 125\n}\n'
 	printf 'exec'
+	# the programs the guest runs count as the caller's (run-tests.sh)
+	[ -n "$GUEST_RECORD" ] && printf ' %q /run/vm-io/execs --' "$GUEST_RECORD"
 	printf ' %q' "$@"
 	printf '\n'
 } >"$RUN/io/cmd"
@@ -347,6 +355,7 @@ show_console_tail()
 }
 
 [ -f "$RUN/io/output" ] && cat "$RUN/io/output"
+[ -n "$GUEST_RECORD" ] && [ -f "$RUN/io/execs" ] && cat "$RUN/io/execs" >>"$XLB_EXEC_RECORD"
 
 if [ $timed_out = 1 ]; then
 	say "timeout: the guest did not finish within $timeout_s s; qemu killed"
