@@ -4,7 +4,7 @@
 # touching an existing config.mk. Sourced by tests/run-shell.sh.
 
 ALL_TESTS="test_configure_ok test_configure_missing_clang test_configure_missing_bpftool
-test_configure_missing_pkgconfig_modules test_configure_keeps_config"
+test_configure_needs_no_llc test_configure_missing_pkgconfig_modules test_configure_keeps_config"
 
 # Runs configure in a scratch copy so the real config.mk is never touched.
 cfg_run()
@@ -52,9 +52,18 @@ test_configure_missing_clang()
 test_configure_missing_bpftool()
 {
 	local out
-	out=$(cfg_run BPFTOOL=/nonexistent/bpftool LLC=/nonexistent/llc)
+	out=$(cfg_run BPFTOOL=/nonexistent/bpftool)
 	expect "$out" 'rc=1' 'missing: BPFTOOL.*Debian package: bpftool\)' \
-		'missing: LLC.*Debian package: llvm\)' '2 requirement\(s\) missing'
+		'1 requirement\(s\) missing'
+}
+
+# BPF objects are built by clang alone (-target bpf): llc is no requirement.
+test_configure_needs_no_llc()
+{
+	local out
+	out=$(cfg_run LLC=/nonexistent/llc)
+	expect "$out" 'rc=0' 'config.mk written'
+	! grep -q 'LLC' <<<"$out"
 }
 
 test_configure_missing_pkgconfig_modules()
