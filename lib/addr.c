@@ -58,6 +58,37 @@ int addr_parse(const char *s, __u8 *family, union lb_addr *addr)
 	return 0;
 }
 
+const char *addr_unusable(__u8 family, const union lb_addr *a)
+{
+	static const __u8 v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const __u8 zero[16];
+
+	if (family == LB_AF_INET) {
+		__u32 h = ntohl(a->v4);
+
+		if (h == 0)
+			return "the unspecified address is no host's";
+		if (h >> 24 == 0)
+			return "addresses in 0.0.0.0/8 are no host's";
+		if (h >> 24 == 127)
+			return "loopback addresses never reach the network";
+		if (h >> 28 == 0xe)
+			return "multicast addresses are no single host's";
+		if (h == 0xffffffff)
+			return "the broadcast address is no single host's";
+		return NULL;
+	}
+	if (!memcmp(a->bytes, zero, 16))
+		return "the unspecified address is no host's";
+	if (!memcmp(a->bytes, zero, 15) && a->bytes[15] == 1)
+		return "loopback addresses never reach the network";
+	if (a->bytes[0] == 0xff)
+		return "multicast addresses are no single host's";
+	if (!memcmp(a->bytes, v4_mapped, 12))
+		return "IPv4-mapped IPv6 addresses never appear on the wire; give the IPv4 address";
+	return NULL;
+}
+
 int u32_parse(const char *s, __u64 min, __u64 max, __u32 *out)
 {
 	bool big = false;

@@ -43,6 +43,14 @@ int addr_parse(const char *s, __u8 *family, union lb_addr *addr);
 int vip_parse(const char *s, __u8 *family, union lb_addr *addr,
 	      __u16 *port_host);
 
+/*
+ * Why an address can never be a service's or a host's address (VIP, SNAT
+ * address, backend): unspecified (0.0.0.0/8, ::), loopback (127.0.0.0/8,
+ * ::1), multicast (224.0.0.0/4, ff00::/8), the IPv4 broadcast address, or
+ * IPv4-mapped IPv6 (::ffff:0:0/96). NULL when it can be one.
+ */
+const char *addr_unusable(__u8 family, const union lb_addr *a);
+
 /* The reason text for an error of the parsers here ("port must be 1-65535"). */
 const char *addr_strerror(int err);
 

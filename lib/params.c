@@ -604,23 +604,31 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		}
 		break;
 	case OPT_IPADDR:
-	case OPT_VIP:
+	case OPT_VIP: {
+		union lb_addr *addr;
+		__u8 *family;
+
 		if (opt->type == OPT_VIP) {
 			struct vip_addr *v = p;
 
-			err = vip_parse(arg, &v->family, &v->addr, &v->port);
+			family = &v->family;
+			addr = &v->addr;
+			err = vip_parse(arg, family, addr, &v->port);
 		} else {
 			struct ip_addr *a = p;
 
-			err = addr_parse(arg, &a->family, &a->addr);
+			family = &a->family;
+			addr = &a->addr;
+			err = addr_parse(arg, family, addr);
 		}
-		if (err) {
+		why = err ? addr_strerror(err) : addr_unusable(*family, addr);
+		if (why) {
 			usage_err(ctx->prog, ctx->cmd->name, "invalid %s '%s': %s",
-				  noun(opt), quote(arg, q, sizeof(q)),
-				  addr_strerror(err));
+				  noun(opt), quote(arg, q, sizeof(q)), why);
 			return -EINVAL;
 		}
 		break;
+	}
 	case OPT_MACADDR:
 		if (mac_parse(arg, p)) {
 			usage_err(ctx->prog, ctx->cmd->name,

@@ -359,6 +359,26 @@ test_cli_bad_addresses()
 	expect_bad "invalid VIP '10.0.0.300:8000'" "$bad" -- backend 10.0.0.300:8000 "$IP4_BE1"
 	expect_bad "invalid SNAT address 'garbage'" "$bad" -- vip --snat garbage 10.0.0.20:80
 	expect_bad "invalid SNAT address '10.0.0.300'" "$bad" -- vip --snat 10.0.0.300 "$v4"
+	# addresses that can never be a service's or a host's
+	local a
+	for a in 0.0.0.0 0.1.2.3 127.0.0.1 224.0.0.1 239.255.255.250 255.255.255.255; do
+		expect_bad "invalid VIP '$a:80'" "no host's|no single host's|never reach" -- vip "$a:80"
+		expect_bad "invalid VIP '$a'" "no host's|no single host's|never reach" -- vip --proto udp "$a"
+		expect_bad "invalid backend address '$a'" "no host's|no single host's|never reach" -- backend "$v4" "$a"
+		expect_bad "invalid SNAT address '$a'" "no host's|no single host's|never reach" -- vip --snat "$a" "$v4"
+	done
+	for a in :: ::1 ff02::1 ff05::1:3 ::ffff:10.0.0.10; do
+		expect_bad "invalid VIP '[$a]:80'" "no host's|no single host's|never reach|never appear" -- vip "[$a]:80"
+		expect_bad "invalid backend address '$a'" "no host's|no single host's|never reach|never appear" -- backend "$v6" "$a"
+	done
+	expect_bad "invalid VIP '0.0.0.0:80'" "the unspecified address" -- vip 0.0.0.0:80
+	expect_bad "invalid VIP '255.255.255.255:80'" "the broadcast address" -- vip 255.255.255.255:80
+	expect_bad "invalid VIP '224.0.0.1:80'" "multicast" -- vip 224.0.0.1:80
+	expect_bad "invalid VIP '127.0.0.1:80'" "loopback" -- vip 127.0.0.1:80
+	expect_bad "invalid VIP '[::1]:80'" "loopback" -- vip '[::1]:80'
+	expect_bad "invalid VIP '[ff02::1]:80'" "multicast" -- vip '[ff02::1]:80'
+	expect_bad "invalid VIP '[::]:80'" "the unspecified address" -- vip '[::]:80'
+	expect_bad "invalid VIP '::ffff:10.0.0.10'" "IPv4-mapped" "give the IPv4 address" -- vip ::ffff:10.0.0.10
 	# address family mismatches
 	expect_bad "fd00::2" "different address families" -- backend "$v4" "$IP6_BE1"
 	expect_bad "10.0.0.2" "different address families" -- backend "$v6" "$IP4_BE1"
@@ -369,6 +389,9 @@ test_cli_bad_addresses()
 	expect_change vip 10.0.0.20:80
 	expect_change vip --snat 10.0.0.11 "$v4"
 	expect_change backend "$v6" fd00::4
+	# the neighbours of the refused ranges are fine
+	expect_change vip 126.255.255.255:80
+	expect_change vip 240.0.0.1:80
 	cli_done
 }
 

@@ -238,6 +238,38 @@ static void test_addr_strerror(void **state)
 	assert_non_null(addr_strerror(-E2BIG));
 }
 
+/* What can never be a VIP, SNAT or backend address, and its neighbours. */
+static void test_addr_unusable(void **state)
+{
+	static const char *const bad[] = {
+		"0.0.0.0", "0.1.2.3", "0.255.255.255", "127.0.0.1",
+		"127.255.255.254", "224.0.0.1", "239.255.255.255",
+		"255.255.255.255", "::", "::1", "ff02::1", "ff0e::1234",
+		"::ffff:10.0.0.1", "::ffff:0.0.0.0",
+	};
+	static const char *const good[] = {
+		"1.0.0.0", "10.0.0.10", "126.255.255.255", "128.0.0.0",
+		"223.255.255.255", "240.0.0.1", "255.255.255.254",
+		"192.168.1.255", "::2", "fd00::a", "2001:db8::1", "fe80::1",
+		"feff::1", "::fffe:10.0.0.1", "64:ff9b::10.0.0.1",
+	};
+	union lb_addr a;
+	__u8 family;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(addr_parse(bad[i], &family, &a), 0);
+		if (!addr_unusable(family, &a))
+			fail_msg("%s accepted as a host address", bad[i]);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(addr_parse(good[i], &family, &a), 0);
+		if (addr_unusable(family, &a))
+			fail_msg("%s refused: %s", good[i], addr_unusable(family, &a));
+	}
+}
+
 static void test_port_parse(void **state)
 {
 	static const struct vip_case bad[] = {
@@ -429,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_vip_parse_invalid),
 		cmocka_unit_test(test_vip_parse_long),
 		cmocka_unit_test(test_addr_strerror),
+		cmocka_unit_test(test_addr_unusable),
 		cmocka_unit_test(test_port_parse),
 		cmocka_unit_test(test_u32_parse),
 		cmocka_unit_test(test_mac_parse),
