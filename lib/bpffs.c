@@ -76,22 +76,63 @@ int pin_root_path(char *buf, size_t len, const char *subdir)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* Creates dir and its parent (the tool's directory on bpffs), each 0700. */
+static int mkdir_with_parent(const char *dir)
+{
+	char parent[4096];
+	char *slash;
+	int n;
+
+	n = snprintf(parent, sizeof(parent), "%s", dir);
+	if (n < 0 || (size_t)n >= sizeof(parent))
+		return -ENAMETOOLONG;
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0700) && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 int pin_dir_lock(const char *dir, bool create)
 {
-	int fd;
+	struct stat held, now;
+	int fd, err, tries;
 
-	if (create && mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX)) {
-		int err = -errno;
-
+	for (tries = 0; tries < 10; tries++) {
+		/* a last unload elsewhere may remove the parent meanwhile */
+		if (create) {
+			err = mkdir_with_parent(dir);
+			if (err == -ENOENT)
+				continue;
+			if (err)
+				return err;
+		}
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && create)
+			continue;
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX)) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+		/*
+		 * Whoever held the lock may have removed the directory (the
+		 * last unload does): then this lock guards nothing.
+		 */
+		if (!fstat(fd, &held) && !stat(dir, &now) &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+			return fd;
 		close(fd);
-		return err;
+		if (!create)
+			return -ENOENT;
 	}
-	return fd;
+	return -EAGAIN;
 }
 
 void pin_dir_unlock(int fd)
@@ -102,7 +143,7 @@ void pin_dir_unlock(int fd)
 	}
 }
 
-int pin_dir_remove(const char *dir)
+int pin_dir_clear(const char *dir)
 {
 	char path[4096];
 	struct dirent *de;
@@ -129,7 +170,28 @@ int pin_dir_remove(const char *dir)
 			err = -errno;
 	}
 	closedir(d);
-	if (rmdir(dir) && errno != ENOENT)
-		err = -errno;
 	return err;
+}
+
+int pin_dir_remove(const char *dir)
+{
+	int err = pin_dir_clear(dir);
+
+	if (rmdir(dir) && errno != ENOENT)
+		err = err ?: -errno;
+	return err;
+}
+
+void pin_dir_remove_parent(const char *dir)
+{
+	char parent[4096];
+	char *slash;
+
+	if ((size_t)snprintf(parent, sizeof(parent), "%s", dir) >= sizeof(parent))
+		return;
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = '\0';
+	rmdir(parent); /* only if empty: other namespaces' state stays */
 }

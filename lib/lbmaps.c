@@ -56,6 +56,17 @@ int lb_maps_from_object(struct bpf_object *obj, struct lb_maps *m)
 	return 0;
 }
 
+/* -EPROTO when the map holds values of another size (another version's). */
+static int map_value_size_is(int fd, __u32 size)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	return info.value_size == size ? 0 : -EPROTO;
+}
+
 int lb_maps_open_pinned(const char *dir, struct lb_maps *m)
 {
 	char path[4096];
@@ -75,6 +86,10 @@ int lb_maps_open_pinned(const char *dir, struct lb_maps *m)
 			goto err;
 		}
 	}
+	/* every reader copies the configuration into a struct lb_config */
+	err = map_value_size_is(m->fd[LB_MI_CONFIG], sizeof(struct lb_config));
+	if (err)
+		goto err;
 	return 0;
 err:
 	lb_maps_close(m);

@@ -45,7 +45,10 @@ struct lb_maps {
 void lb_maps_init(struct lb_maps *m);
 /* Borrow the map fds of a loaded object (not closed by lb_maps_close). */
 int lb_maps_from_object(struct bpf_object *obj, struct lb_maps *m);
-/* Open the maps pinned in dir; -ENOENT if any is missing. */
+/*
+ * Open the maps pinned in dir; -ENOENT if any is missing, -EPROTO if the
+ * configuration map holds another version's struct lb_config.
+ */
 int lb_maps_open_pinned(const char *dir, struct lb_maps *m);
 void lb_maps_close(struct lb_maps *m);
 

@@ -26,11 +26,11 @@ if [ ! -x "$XDP_LB" ]; then
 	exit 1
 fi
 
-# xdp-lb in the balancer's namespace, with the topology's own bpffs
+# xdp-lb in the balancer's namespace (its state is that namespace's own)
 lb()
 {
 	echo "balancer# xdp-lb $*"
-	in_ns_bpffs "$NS_LB" "$XDP_LB" "$@"
+	in_ns "$NS_LB" "$XDP_LB" "$@"
 }
 
 step()
@@ -49,7 +49,7 @@ start_http "$NS_BE1" "$IP4_BE1" 8000 backend1 || exit 1
 start_http "$NS_BE2" "$IP4_BE2" 8000 backend2 || exit 1
 
 step "Loading xdp-lb on the balancer and configuring VIP $IP4_LB:8000"
-topo_on_cleanup "in_ns_bpffs $NS_LB $XDP_LB unload --all"
+topo_on_cleanup "in_ns $NS_LB $XDP_LB unload --all"
 lb load "$HOST_IF" || exit 1
 lb vip "$IP4_LB:8000" || exit 1
 lb backend "$IP4_LB:8000" "$IP4_BE1" || exit 1

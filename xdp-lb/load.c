@@ -25,6 +25,7 @@
 #include "addr.h"
 #include "bpffs.h"
 #include "logging.h"
+#include "netns.h"
 
 void lb_err(const char *cmd, const char *fmt, ...)
 {
@@ -167,6 +168,44 @@ static bool maps_pinned(const char *pin_root)
 
 	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[LB_MI_CONFIG]);
 	return access(path, F_OK) == 0;
+}
+
+/*
+ * The state in pin_root is this network namespace's unless it records
+ * another namespace's cookie: then that namespace is gone and this one got
+ * its inode number (lib/netns.h), and the state is dropped so that this
+ * namespace starts empty (returns 1). State that records no cookie is
+ * claimed. Call with the lock held, before reading the state.
+ */
+static int claim_state(const char *pin_root)
+{
+	struct lb_config cfg;
+	struct netns_id ns;
+	struct lb_maps maps;
+	__u32 mine;
+	int err;
+
+	if (netns_self(&ns) || !ns.cookie || !maps_pinned(pin_root))
+		return 0;
+	mine = (__u32)ns.cookie;
+	/* unreadable state is left for the caller to report */
+	if (lb_maps_open_pinned(pin_root, &maps))
+		return 0;
+	err = lb_config_get(&maps, &cfg);
+	if (err || cfg.netns_cookie == mine)
+		goto out;
+	if (!cfg.netns_cookie) {
+		cfg.netns_cookie = mine;
+		err = lb_config_set(&maps, &cfg);
+		goto out;
+	}
+	pr_debug("Removing the state in %s: it is a deleted network namespace's "
+		 "(cookie %u, this one's is %u)\n", pin_root, cfg.netns_cookie, mine);
+	lb_maps_close(&maps);
+	return pin_dir_clear(pin_root) ?: 1;
+out:
+	lb_maps_close(&maps);
+	return err;
 }
 
 static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
@@ -386,7 +425,11 @@ static int init_config(const char *pin_root, const struct load_req *req,
 	if (err)
 		goto out;
 	if (created || cfg.version == 0) {
+		struct netns_id ns = {};
+
 		lb_config_default(&cfg);
+		if (!netns_self(&ns))
+			cfg.netns_cookie = (__u32)ns.cookie;
 		if (req->seed_set) {
 			memcpy(cfg.hash_key, req->seed, sizeof(cfg.hash_key));
 		} else if (getrandom(cfg.hash_key, sizeof(cfg.hash_key), 0) !=
@@ -484,6 +527,12 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 		lb_err("load", "cannot create or lock %s: %s", pin_root, strerror(-lock));
 		return 1;
 	}
+	err = claim_state(pin_root);
+	if (err < 0) {
+		lb_err("load", "cannot remove the state a deleted network namespace "
+		       "left in %s: %s", pin_root, strerror(-err));
+		goto out;
+	}
 	created = !maps_pinned(pin_root);
 	err = map_sizes_get(req, pin_root, created, &sz);
 	if (err)
@@ -543,8 +592,10 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 			struct lb_iface_state *st;
 			int n;
 
-			if (lb_list_ifaces(pin_root, &st, &n) == 0 && n == 0)
+			if (lb_list_ifaces(pin_root, &st, &n) == 0 && n == 0) {
 				pin_dir_remove(pin_root);
+				pin_dir_remove_parent(pin_root);
+			}
 			free(st);
 		}
 	}
@@ -622,6 +673,13 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 		lb_err("unload", "cannot lock %s: %s", pin_root, strerror(-lock));
 		return 1;
 	}
+	err = claim_state(pin_root);
+	if (err < 0) {
+		lb_err("unload", "cannot remove the state a deleted network namespace "
+		       "left in %s: %s", pin_root, strerror(-err));
+		goto out;
+	}
+	err = 0;
 	err = lb_list_ifaces(pin_root, &st, &n);
 	if (err) {
 		lb_err("unload", "cannot read %s: %s", pin_root, strerror(-err));
@@ -656,6 +714,7 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 	if (!err && n == 0 && !req->keep_maps) {
 		pr_debug("Last interface unloaded: removing %s\n", pin_root);
 		err = pin_dir_remove(pin_root);
+		pin_dir_remove_parent(pin_root);
 	}
 out:
 	free(st);
@@ -669,13 +728,28 @@ int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps)
 
 	lb_maps_init(maps);
 	if (!bpffs_is_mounted(bpffs_mount_point()) || !maps_pinned(pin_root)) {
-		lb_err(cmd, "xdp-lb is not loaded (no state in %s); "
-		       "run 'xdp-lb load <ifname>' first", pin_root);
+		lb_err(cmd, "xdp-lb is not loaded in this network namespace (no "
+		       "state in %s); run 'xdp-lb load <ifname>' first", pin_root);
 		return -1;
 	}
 	lock = pin_dir_lock(pin_root, false);
 	if (lock < 0) {
 		lb_err(cmd, "cannot lock %s: %s", pin_root, strerror(-lock));
+		return -1;
+	}
+	err = claim_state(pin_root);
+	if (err) {
+		if (err > 0) {
+			pin_dir_remove(pin_root);
+			pin_dir_remove_parent(pin_root);
+			lb_err(cmd, "xdp-lb is not loaded in this network namespace "
+			       "(removed what a deleted namespace left in %s); run "
+			       "'xdp-lb load <ifname>' first", pin_root);
+		} else {
+			lb_err(cmd, "cannot remove the state a deleted network "
+			       "namespace left in %s: %s", pin_root, strerror(-err));
+		}
+		pin_dir_unlock(lock);
 		return -1;
 	}
 	err = lb_maps_open_pinned(pin_root, maps);

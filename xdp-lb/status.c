@@ -16,6 +16,7 @@
 #include "xdp-lb.h"
 #include "addr.h"
 #include "bpffs.h"
+#include "netns.h"
 
 /* JSON names of the global counters: part of the documented interface. */
 static const char *const stat_names[LB_STAT_MAX] = {
@@ -59,6 +60,8 @@ static void json_str(FILE *f, const char *s)
 }
 
 struct snapshot {
+	const char *state_dir;  /* where this namespace's state is pinned */
+	__u64 netns_inode;
 	struct lb_iface_state *ifs;
 	int nr_ifs;
 	struct lb_config cfg;
@@ -178,6 +181,8 @@ static void print_text(const struct snapshot *s)
 	int k;
 
 	printf("CURRENT XDP-LB STATUS:\n\n");
+	printf("State: %s (network namespace inode %llu)\n\n", s->state_dir,
+	       (unsigned long long)s->netns_inode);
 	printf("Loaded on interfaces:\n");
 	printf("  %-16s %-8s %-28s %-9s %s\n", "Interface", "Mode",
 	       "Dispatcher", "Priority", "Program id");
@@ -259,6 +264,9 @@ static void print_json(const struct snapshot *s)
 
 	printf("{\"version\":");
 	json_str(stdout, XDP_LB_VERSION);
+	printf(",\"state\":{\"dir\":");
+	json_str(stdout, s->state_dir);
+	printf(",\"netns_inode\":%llu}", (unsigned long long)s->netns_inode);
 	printf(",\"interfaces\":[");
 	for (k = 0; k < s->nr_ifs; k++) {
 		const struct lb_iface_state *f = &s->ifs[k];
@@ -333,6 +341,7 @@ static void print_json(const struct snapshot *s)
 
 int lb_cmd_status(const struct status_req *req, const char *pin_root)
 {
+	struct netns_id ns;
 	struct snapshot s;
 	struct lb_maps maps;
 	int lock, err;
@@ -347,6 +356,9 @@ int lb_cmd_status(const struct status_req *req, const char *pin_root)
 		       strerror(-err));
 		return 1;
 	}
+	s.state_dir = pin_root;
+	if (!netns_self(&ns))
+		s.netns_inode = ns.inode;
 	if (req->json)
 		print_json(&s);
 	else

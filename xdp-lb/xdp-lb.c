@@ -13,6 +13,7 @@
 #include "xdp-lb.h"
 #include "bpffs.h"
 #include "logging.h"
+#include "netns.h"
 
 static const struct enum_val mode_vals[] = {
 	{ "native", XDP_MODE_NATIVE },
@@ -258,9 +259,20 @@ static const struct prog_command cmds[] = {
 
 int main(int argc, char **argv)
 {
-	char pin_root[4096];
+	char pin_root[4096], subdir[64];
+	struct netns_id ns;
+	int err;
 
-	if (pin_root_path(pin_root, sizeof(pin_root), PIN_SUBDIR)) {
+	/* One state per network namespace: <bpffs>/xdp-lb/netns-<inode> */
+	err = netns_self(&ns);
+	if (err) {
+		fprintf(stderr, "%s: cannot identify this network namespace "
+			"(/proc/self/ns/net): %s\n", PROG_NAME, strerror(-err));
+		return 1;
+	}
+	snprintf(subdir, sizeof(subdir), "%s/" NETNS_DIR_FMT, PIN_SUBDIR,
+		 (unsigned long long)ns.inode);
+	if (pin_root_path(pin_root, sizeof(pin_root), subdir)) {
 		fprintf(stderr, "%s: the bpffs path in XDP_LB_BPFFS is too long\n",
 			PROG_NAME);
 		return 1;

@@ -14,6 +14,8 @@
 #define PROG_NAME "xdp-lb"
 #define PROG_FUNC "xdp_lb"
 #define PIN_SUBDIR "xdp-lb"
+/* below PIN_SUBDIR, one directory per network namespace (lib/netns.h) */
+#define NETNS_DIR_FMT "netns-%llu"
 #define PROGRAMS_DIR "programs"
 
 /* Defaults (also documented in man/xdp-lb.8 and --help). */

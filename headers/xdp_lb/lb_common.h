@@ -83,7 +83,9 @@ struct lb_config {
 	__u32 next_gen;     /* user space: generation of the next VIP/backend */
 	__u32 dirty_vip;    /* user space: 1 + id of a VIP whose table may lag
 			     * its backends (a command died mid-update) */
-	__u32 reserved;
+	__u32 netns_cookie; /* user space: low 32 bits of the cookie of the
+			     * network namespace whose state this is (0 =
+			     * unknown); see lib/netns.h */
 };
 
 struct lb_vip_key {

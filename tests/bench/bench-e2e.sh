@@ -63,11 +63,11 @@ data=$(mktemp) || exit 1
 # topo_create's trap removes the topology on exit; this one the data file
 trap 'rm -f "$data"' EXIT
 topo_create >/dev/null || die "cannot create the topology"
-topo_on_cleanup "in_ns_bpffs $NS_LB $XDP_LB unload --all"
+topo_on_cleanup "in_ns $NS_LB $XDP_LB unload --all"
 
 lb()
 {
-	in_ns_bpffs "$NS_LB" "$XDP_LB" "$@"
+	in_ns "$NS_LB" "$XDP_LB" "$@"
 }
 
 # The bridge learns where every MAC lives, the hosts their neighbours; the

@@ -128,6 +128,13 @@ in_ns()
 	nsenter --net="/run/netns/$ns" -- "$@"
 }
 
+# xlb_state_dir NS: where xdp-lb keeps the state of namespace NS on the
+# host's bpffs (one directory per network namespace, named by its inode)
+xlb_state_dir()
+{
+	echo "/sys/fs/bpf/xdp-lb/netns-$(stat -L -c %i "/run/netns/$1")"
+}
+
 # in_ns_bpffs NS CMD...: like in_ns, but CMD sees a bpffs instance private to
 # NS's topology on /sys/fs/bpf, and a private directory on /run, both kept
 # for the life of the topology. For tools that keep global state by

@@ -54,17 +54,17 @@ test_bench_e2e_counter()
 	[ -x "$BENCH_E2E" ] || fail "bench_e2e is not built"
 	[ -x "$XDP_LB" ] || fail "$XDP_LB is not built"
 	topo_create || fail "cannot create the topology"
-	topo_on_cleanup "in_ns_bpffs $NS_LB $XDP_LB unload --all"
+	topo_on_cleanup "in_ns $NS_LB $XDP_LB unload --all"
 	in_ns "$NS_CLIENT" ping -c 1 -W 2 "$IP4_LB" >/dev/null || fail "no ping"
 
 	# no balancer set up: frames to the VIP end in the balancer's stack
 	out=$(e2e --mode nat 2>&1) && fail "nothing balanced, yet it passed: $out"
 	echo "$out" | grep -q "got no frame" || fail "unexpected failure: $out"
 
-	check_run in_ns_bpffs "$NS_LB" "$XDP_LB" load "$HOST_IF"
-	check_run in_ns_bpffs "$NS_LB" "$XDP_LB" vip -p udp "$IP4_LB:8000"
-	check_run in_ns_bpffs "$NS_LB" "$XDP_LB" backend -p udp "$IP4_LB:8000" "$IP4_BE1"
-	check_run in_ns_bpffs "$NS_LB" "$XDP_LB" backend -p udp "$IP4_LB:8000" "$IP4_BE2"
+	check_run in_ns "$NS_LB" "$XDP_LB" load "$HOST_IF"
+	check_run in_ns "$NS_LB" "$XDP_LB" vip -p udp "$IP4_LB:8000"
+	check_run in_ns "$NS_LB" "$XDP_LB" backend -p udp "$IP4_LB:8000" "$IP4_BE1"
+	check_run in_ns "$NS_LB" "$XDP_LB" backend -p udp "$IP4_LB:8000" "$IP4_BE2"
 	# xdp-lb's source is the VIP, not this address
 	out=$(e2e --mode nat --snat 10.0.0.99 2>&1) &&
 		fail "wrong source accepted: $out"

@@ -46,7 +46,7 @@ ALL_TESTS="test_churn_under_load"
 
 _churn_lb()
 {
-	in_ns_bpffs "$NS_LB" timeout 60 "$XDP_LB" "$@"
+	in_ns "$NS_LB" timeout 60 "$XDP_LB" "$@"
 }
 
 # name of the server on ADDR: backend1, backend2, extra12, ...
@@ -113,7 +113,7 @@ test_churn_under_load()
 	((CHURN_SECONDS >= 60 && CHURN_SECONDS <= 300)) ||
 		fail "CHURN_SECONDS must be 60-300, not $CHURN_SECONDS"
 	topo_create || fail "cannot create the topology"
-	topo_on_cleanup "in_ns_bpffs $NS_LB $XDP_LB unload --all"
+	topo_on_cleanup "in_ns $NS_LB $XDP_LB unload --all"
 
 	check_run ip -n "$NS_BE1" addr add 10.0.0.12/24 dev "$HOST_IF"
 	check_run ip -n "$NS_BE2" addr add 10.0.0.13/24 dev "$HOST_IF"
@@ -222,8 +222,9 @@ test_churn_under_load()
 
 	# the final state: exactly what the changes left
 	_churn_lb status --json >"$TOPO_DIR/status.json" || fail "status --json failed"
-	tbl=$(in_ns_bpffs "$NS_LB" timeout 60 "$XLB_PYTHON" "$XLB_NET_DIR/xlb-churn-table.py" \
-		--vip "$CHURN_VIP" --check --status "$TOPO_DIR/status.json")
+	tbl=$(in_ns "$NS_LB" timeout 60 "$XLB_PYTHON" "$XLB_NET_DIR/xlb-churn-table.py" \
+		--vip "$CHURN_VIP" --check --status "$TOPO_DIR/status.json" \
+		--pin-dir "$(xlb_state_dir "$NS_LB")")
 	echo "$tbl"
 	got=$(echo "$tbl" | awk '$1 == "backend" { print $2, $6 }' | sort)
 	want=$(for addr in "${!W[@]}"; do echo "$addr ${W[$addr]}"; done | sort)

@@ -9,8 +9,9 @@
 #
 # Every test builds its own tutorial topology (lib.sh); xdp-lb runs in the
 # balancer's namespace with the topology's private bpffs (in_ns_bpffs), so its
-# pins are /sys/fs/bpf/xdp-lb there. The VIP's Maglev table is read from the
-# pinned maps with bpftool (xlb-churn-table.py).
+# pins are /sys/fs/bpf/xdp-lb/netns-<inode> there (it removes them by hand).
+# The VIP's Maglev table is read from the pinned maps with bpftool
+# (xlb-churn-table.py).
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -18,7 +19,8 @@
 TOP_DIR=${TOP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 XDP_LB=${XDP_LB:-$TOP_DIR/xdp-lb/xdp-lb}
 FLT_TABLE=$XLB_NET_DIR/xlb-churn-table.py
-FLT_PIN_DIR=/sys/fs/bpf/xdp-lb	# inside in_ns_bpffs
+# the balancer's state directory inside in_ns_bpffs, set by _flt_topo
+FLT_PIN_DIR=
 FLT_PORT=8000
 FLT_VIP=$IP4_LB:$FLT_PORT
 
@@ -46,7 +48,8 @@ _flt_lb_run()
 # are passed on
 _flt_table()
 {
-	in_ns_bpffs "$NS_LB" timeout 60 "$XLB_PYTHON" "$FLT_TABLE" --vip "$FLT_VIP" "$@"
+	in_ns_bpffs "$NS_LB" timeout 60 "$XLB_PYTHON" "$FLT_TABLE" --vip "$FLT_VIP" \
+		--pin-dir "$FLT_PIN_DIR" "$@"
 }
 
 # "ADDR WEIGHT" lines, sorted, of the backends a _flt_table output lists
@@ -77,6 +80,7 @@ _flt_topo()
 	command -v bpftool >/dev/null || skip "bpftool is not installed"
 	topo_create || fail "cannot create the topology"
 	topo_on_cleanup "in_ns_bpffs $NS_LB $XDP_LB unload --all"
+	FLT_PIN_DIR=$(xlb_state_dir "$NS_LB")
 }
 
 # the topology with an HTTP server on every address of both backends ("::"),
@@ -563,7 +567,8 @@ _flt_way_back()
 	return 0
 }
 
-# the map pins removed (rm /sys/fs/bpf/xdp-lb/lb_*), the program pin left
+# the map pins removed (rm /sys/fs/bpf/xdp-lb/netns-<inode>/lb_*), the
+# program pin left
 test_pins_removed_by_hand()
 {
 	_flt_setup
@@ -573,7 +578,7 @@ test_pins_removed_by_hand()
 	_flt_way_back
 }
 
-# the whole pin directory removed (rm -rf /sys/fs/bpf/xdp-lb)
+# the whole pin directory removed (rm -rf /sys/fs/bpf/xdp-lb/netns-<inode>)
 test_pin_dir_removed_by_hand()
 {
 	_flt_setup
@@ -626,7 +631,8 @@ test_bpffs_missing()
 	altlb load --flows 65536 "$HOST_IF" || fail "load with XDP_LB_BPFFS=$alt failed"
 	mountpoint "$alt" || fail "load did not mount bpffs on $alt"
 	[ "$(stat -f -c %T "$alt")" = bpf_fs ] || fail "$alt is not a bpffs"
-	[ -e "$alt/xdp-lb/lb_config" ] || fail "no pins in $alt/xdp-lb"
+	[ -e "$alt/${FLT_PIN_DIR#/sys/fs/bpf/}/lb_config" ] ||
+		fail "no pins in $alt/${FLT_PIN_DIR#/sys/fs/bpf/}"
 	_flt_have_xdp || fail "no XDP program on $HOST_IF after load"
 	check_run altlb vip "$FLT_VIP"
 	check_run altlb backend "$FLT_VIP" "$IP4_BE1"

@@ -5,9 +5,8 @@
 # the tutorial topology (lib.sh), real TCP and UDP clients and servers.
 #   cd tests && ./run-shell.sh net net/test-xdp-lb.sh /tmp/r.txt
 #
-# xdp-lb keeps its state in bpffs by interface name and every topology's
-# interface is eth0, so it always runs through in_ns_bpffs (the topology's
-# private bpffs, seen from the host as $TOPO_DIR/bpffs). Every traffic loop
+# xdp-lb runs on the host's bpffs (in_ns): its state is per network
+# namespace, so concurrent topologies never share it. Every traffic loop
 # is bounded in count and time; every process runs in a namespace of the
 # topology and goes with it.
 #
@@ -41,10 +40,10 @@ ALL_TESTS="test_http_balanced test_long_lived_survives_changes
 # ---------------------------------------------------------------------------
 # Helpers
 
-# lb ARGS...: xdp-lb in the balancer's namespace, on the topology's bpffs
+# lb ARGS...: xdp-lb in the balancer's namespace
 lb()
 {
-	in_ns_bpffs "$NS_LB" "$XDP_LB" "$@"
+	in_ns "$NS_LB" "$XDP_LB" "$@"
 }
 
 # lb_diag: what a failure report needs: status and the neighbour table
@@ -90,7 +89,7 @@ lb_topo()
 {
 	[ -x "$XDP_LB" ] || skip "$XDP_LB is not built (run make)"
 	topo_create || fail "cannot create the topology"
-	topo_on_cleanup "in_ns_bpffs $NS_LB $XDP_LB unload --all"
+	topo_on_cleanup "in_ns $NS_LB $XDP_LB unload --all"
 	topo_peer_gro off client client2 be1 be2 lb || fail "cannot turn GRO off on the peers"
 }
 
@@ -609,11 +608,12 @@ sys.stdout.buffer.write((p * (n // len(p) + 1))[:n])' "$size" | sha256sum)
 # itself answers, ping works, status says not loaded, the pins are gone
 test_unload_restores_networking()
 {
-	local got rc
+	local got rc state
 	lb_start
 	http_vip_setup "$IP4_BE1" "$IP4_BE2"
 	check_run start_http "$NS_LB" "$IP4_LB" 8000 balancer
-	[ -d "$TOPO_DIR/bpffs/xdp-lb" ] || lb_fail "no pin directory /sys/fs/bpf/xdp-lb while loaded"
+	state=$(xlb_state_dir "$NS_LB")
+	[ -d "$state" ] || lb_fail "no pin directory $state while loaded"
 	ip -n "$NS_LB" link show "$HOST_IF" | grep -q 'prog/xdp' ||
 		lb_fail "no XDP program on the balancer's $HOST_IF while loaded"
 	got=$(http_burst "$NS_CLIENT" "http://$VIP4:8000/" 10 | sort -u | tr '\n' ' ')
@@ -625,7 +625,7 @@ test_unload_restores_networking()
 	check_run lb unload "$HOST_IF"
 	ip -n "$NS_LB" link show "$HOST_IF" | grep -q 'prog/xdp' &&
 		fail "an XDP program is still attached: $(ip -n "$NS_LB" -d link show "$HOST_IF")"
-	[ -e "$TOPO_DIR/bpffs/xdp-lb" ] && fail "the pin directory is left: $(ls -R "$TOPO_DIR/bpffs/xdp-lb")"
+	[ -e "$state" ] && fail "the pin directory is left: $(ls -R "$state")"
 	got=$(lb status 2>&1)
 	rc=$?
 	echo "status after unload (status $rc): $got"
@@ -950,7 +950,7 @@ test_two_interfaces_share_config()
 
 	check_run lb unload eth1
 	ip -n "$NS_LB" link show eth1 | grep -q 'prog/xdp' && lb_fail "eth1 still has an XDP program"
-	[ -d "$TOPO_DIR/bpffs/xdp-lb" ] || fail "unloading one of two interfaces removed the maps"
+	[ -d "$(xlb_state_dir "$NS_LB")" ] || fail "unloading one of two interfaces removed the maps"
 	lb_json "$json" || lb_fail "no JSON status after unloading eth1"
 	got=$(jget "$json" '[i["name"] for i in d["interfaces"]], [v["vip"] for v in d["vips"]], vip("10.0.0.10:8000")["new_flows"]')
 	echo "after unloading eth1: $got"
@@ -959,7 +959,7 @@ test_two_interfaces_share_config()
 	[ "$got" -eq 10 ] || lb_fail "$got of 10 requests after unloading eth1"
 
 	check_run lb unload "$HOST_IF"
-	[ -e "$TOPO_DIR/bpffs/xdp-lb" ] && fail "the maps are left after unloading the last interface"
+	[ -e "$(xlb_state_dir "$NS_LB")" ] && fail "the maps are left after unloading the last interface"
 	lb status >/dev/null 2>&1 && fail "status succeeds with nothing loaded"
 	return 0
 }

@@ -4,11 +4,11 @@
 # Reads one VIP's configuration and Maglev table straight from xdp-lb's
 # pinned maps with bpftool, for the fault and churn tests
 # (tests/net/test-faults.sh, tests/net/test-churn.sh). Run it where the
-# balancer's bpffs is on /sys/fs/bpf (in_ns_bpffs $NS_LB ...). It takes no
+# balancer's state is in --pin-dir (xlb_state_dir in lib.sh). It takes no
 # lock and changes nothing: no xdp-lb command may run at the same time, or
 # the table it reads may be replaced under it.
 #
-#   xlb-churn-table.py --vip 10.0.0.10:8000 [--proto tcp] [--pin-dir DIR]
+#   xlb-churn-table.py --vip 10.0.0.10:8000 --pin-dir DIR [--proto tcp]
 #                      [--status FILE] [--check] [--allow-dirty]
 #
 # Prints, one per line:
@@ -71,7 +71,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vip", required=True)
     ap.add_argument("--proto", default="tcp", choices=sorted(PROTOS))
-    ap.add_argument("--pin-dir", default="/sys/fs/bpf/xdp-lb")
+    ap.add_argument("--pin-dir", required=True,
+                    help="the balancer's state directory on bpffs")
     ap.add_argument("--status", help="xdp-lb status --json output to compare")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--allow-dirty", action="store_true")
