@@ -412,7 +412,9 @@ int lb_ring_rebuild(const struct lb_maps *m, const struct lb_vip *vip)
 	}
 	for (i = 0; i < n; i++) {
 		mb[i].id = list[i].id;
-		mb[i].weight = list[i].be.weight;
+		/* a backend being removed leaves the table first */
+		mb[i].weight = list[i].be.flags & LB_BACKEND_F_REMOVING ?
+			       0 : list[i].be.weight;
 		mb[i].addr = list[i].be.addr;
 		mb[i].family = list[i].be.family;
 		/* identity is the address: a port change must not reshuffle */
@@ -528,9 +530,13 @@ int lb_recover(const struct lb_maps *m)
 		for (j = 0; !err && j < nb; j++)
 			if (!(be[j].be.flags & LB_BACKEND_F_STATIC_MAC))
 				neigh_ensure_managed(be[j].be.family, &be[j].be.addr);
-		free(be);
 		if (!err)
 			err = lb_ring_rebuild(m, &vips[i].vip);
+		/* and may have left a removal half done */
+		for (j = 0; !err && j < nb; j++)
+			if (be[j].be.flags & LB_BACKEND_F_REMOVING)
+				err = backend_clear(m, be[j].id);
+		free(be);
 	}
 	free(vips);
 	return err ?: mark_dirty(m, 0);
@@ -736,14 +742,20 @@ int lb_backend_remove(const struct lb_maps *m, const struct lb_vip_key *vk,
 		return err;
 	id = entry.id;
 	saved = entry.be;
-	/* Gone, then out of the table: its flows are re-balanced. */
+	/*
+	 * Out of the table first, then gone (its flows are re-balanced):
+	 * the table never names a backend that is no longer there, which
+	 * would drop the new flows that hash to it meanwhile.
+	 */
 	err = mark_dirty(m, vip.id + 1);
 	if (err)
 		return err;
-	err = backend_clear(m, id);
-	if (err)
-		return err;
+	entry.be.flags |= LB_BACKEND_F_REMOVING;
+	if (bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &entry.be, BPF_ANY))
+		return -errno;
 	err = lb_ring_rebuild(m, &vip);
+	if (!err)
+		err = backend_clear(m, id);
 	if (err)
 		bpf_map_update_elem(m->fd[LB_MI_BACKENDS], &id, &saved, BPF_ANY);
 	return mark_dirty(m, 0) ?: err;

@@ -106,6 +106,8 @@ struct lb_vip {
 };
 
 #define LB_BACKEND_F_STATIC_MAC 0x1
+#define LB_BACKEND_F_REMOVING 0x2   /* user space: out of the table, being
+				     * removed (the data plane ignores it) */
 
 /* lb_backends is an array indexed by backend id; gen 0 marks a free slot. */
 struct lb_backend {

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -801,6 +802,61 @@ static void test_removed_backend_rebalanced(void **state)
 	reply(&E, &s, &b, XDP_TX);
 }
 
+struct churn_arg {
+	struct env *e;
+	volatile int done;
+};
+
+/* Removes and re-adds 10.0.0.3 while the main thread opens flows. */
+static void *churn_backend(void *p)
+{
+	struct churn_arg *a = p;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		remove_backend(a->e, "10.0.0.10", 80, IPPROTO_UDP, "10.0.0.3");
+		set_backend(a->e, "10.0.0.10", 80, IPPROTO_UDP, "10.0.0.2", 0, 1);
+		set_backend(a->e, "10.0.0.10", 80, IPPROTO_UDP, "10.0.0.3", 0, 1);
+	}
+	a->done = 1;
+	return NULL;
+}
+
+/*
+ * A backend leaves the table before it is gone: new flows that arrive
+ * while it is removed never meet a table slot that names no backend.
+ */
+static void test_removal_never_drops_new_flows(void **state)
+{
+	struct churn_arg a = { .e = &E };
+	struct pkt_spec s;
+	struct result r;
+	pthread_t t;
+	int n = 0;
+
+	std_config(&E);
+	assert_int_equal(pthread_create(&t, NULL, churn_backend, &a), 0);
+	/* 1000 flows round and round: new ones, then re-balanced ones */
+	while (!a.done && n < 2000000) {
+		spec_client(&s, IPPROTO_UDP, "10.0.0.1", 1024 + n % 1000, "10.0.0.10", 80);
+		run_spec(&E, &s, &r);
+		if (r.act != XDP_TX)
+			break;
+		n++;
+	}
+	pthread_join(t, NULL);
+	if (r.act != XDP_TX)
+		fail_msg("packet %d: verdict %u; drops: no backend %llu, no table %llu, "
+			 "ports %llu, fib %llu", n, r.act,
+			 (unsigned long long)stat_get(&E, LB_STAT_DROP_NO_BACKEND),
+			 (unsigned long long)stat_get(&E, LB_STAT_DROP_RING_MISSING),
+			 (unsigned long long)stat_get(&E, LB_STAT_DROP_PORTS_EXHAUSTED),
+			 (unsigned long long)stat_get(&E, LB_STAT_DROP_FIB));
+	print_message("%d packets during 200 removals\n", n);
+	assert_int_equal(stat_get(&E, LB_STAT_DROP_NO_BACKEND), 0);
+	assert_true(n > 200);
+}
+
 static void test_ports_exhausted(void **state)
 {
 	struct lb_config cfg;
@@ -1206,6 +1262,7 @@ int main(void)
 		T(test_established_survives_backend_add),
 		T(test_drain_keeps_flows_gets_no_new),
 		T(test_removed_backend_rebalanced),
+		T(test_removal_never_drops_new_flows),
 		T(test_ports_exhausted),
 		T(test_snat_skips_vip_ports),
 		T(test_no_backend),
