@@ -15,21 +15,22 @@
 #include "maglev.h"
 #include "neigh.h"
 
-#define _STR(x) #x
-#define STR(x) _STR(x)
+#define __STR(x) #x
+#define STR(x) __STR(x)
 
+#define LB_MAP_NAME(id, cap) [LB_MI_##id] = STR(LB_MAP_##id),
 const char *const lb_map_names[LB_MI_COUNT] = {
-	[LB_MI_CONFIG] = STR(LB_MAP_CONFIG),
-	[LB_MI_VIPS] = STR(LB_MAP_VIPS),
-	[LB_MI_RINGS] = STR(LB_MAP_RINGS),
-	[LB_MI_BACKENDS] = STR(LB_MAP_BACKENDS),
-	[LB_MI_SNAT_ADDRS] = STR(LB_MAP_SNAT_ADDRS),
-	[LB_MI_CT_FWD] = STR(LB_MAP_CT_FWD),
-	[LB_MI_CT_REV] = STR(LB_MAP_CT_REV),
-	[LB_MI_FRAGS] = STR(LB_MAP_FRAGS),
-	[LB_MI_STATS] = STR(LB_MAP_STATS),
-	[LB_MI_VIP_STATS] = STR(LB_MAP_VIP_STATS),
-	[LB_MI_BE_STATS] = STR(LB_MAP_BE_STATS),
+	LB_MAP_LIST(LB_MAP_NAME)
+};
+
+#define LB_MAP_CAPACITY(id, cap) [LB_MI_##id] = LB_CAP_##cap,
+const enum lb_capacity lb_map_capacity[LB_MI_COUNT] = {
+	LB_MAP_LIST(LB_MAP_CAPACITY)
+};
+
+#define LB_STAT_NAME(id, name) [LB_STAT_##id] = name,
+const char *const lb_stat_names[LB_STAT_MAX] = {
+	LB_STAT_LIST(LB_STAT_NAME)
 };
 
 void lb_maps_init(struct lb_maps *m)

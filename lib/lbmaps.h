@@ -19,23 +19,19 @@
 
 struct bpf_object;
 
+/* Indexes of the maps in struct lb_maps, from LB_MAP_LIST (maps.h). */
+#define LB_MI_ENUM(id, cap) LB_MI_##id,
 enum lb_map_index {
-	LB_MI_CONFIG,
-	LB_MI_VIPS,
-	LB_MI_RINGS,
-	LB_MI_BACKENDS,
-	LB_MI_SNAT_ADDRS,
-	LB_MI_CT_FWD,
-	LB_MI_CT_REV,
-	LB_MI_FRAGS,
-	LB_MI_STATS,
-	LB_MI_VIP_STATS,
-	LB_MI_BE_STATS,
+	LB_MAP_LIST(LB_MI_ENUM)
 	LB_MI_COUNT,
 };
 
 /* Names of the pinned maps, indexed by enum lb_map_index. */
 extern const char *const lb_map_names[LB_MI_COUNT];
+/* What each map's capacity follows at load, indexed by enum lb_map_index. */
+extern const enum lb_capacity lb_map_capacity[LB_MI_COUNT];
+/* Names of the global counters, indexed by enum lb_stat (counters.h). */
+extern const char *const lb_stat_names[LB_STAT_MAX];
 
 struct lb_maps {
 	int fd[LB_MI_COUNT];

@@ -5,7 +5,6 @@
  * invocation shares one configuration.
  */
 #include <dirent.h>
-#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -282,8 +281,9 @@ static int check_iface_free(const char *ifname, int ifindex)
 	return err;
 }
 
+/* Capacities of the maps, indexed by enum lb_capacity. */
 struct map_sizes {
-	__u32 flows, vips, backends;
+	__u32 cap[LB_CAP_COUNT];
 };
 
 static int attach_one(const struct load_req *req, const char *pin_root,
@@ -305,20 +305,16 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		lb_err("load", "cannot open the embedded BPF object: %s", strerror(-err));
 		return err;
 	}
-	bpf_map__set_max_entries(skel->maps.lb_ct_fwd, sz->flows);
-	bpf_map__set_max_entries(skel->maps.lb_ct_rev, sz->flows);
-	bpf_map__set_max_entries(skel->maps.lb_vips, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_rings, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_snat_addrs, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_vip_stats, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_backends, sz->backends);
-	bpf_map__set_max_entries(skel->maps.lb_be_stats, sz->backends);
 	for (m = 0; m < LB_MI_COUNT; m++) {
+		enum lb_capacity cap = lb_map_capacity[m];
+
 		map = bpf_object__find_map_by_name(skel->obj, lb_map_names[m]);
 		snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[m]);
-		if (!map || bpf_map__set_pin_path(map, path)) {
+		if (!map || bpf_map__set_pin_path(map, path) ||
+		    (cap != LB_CAP_FIXED &&
+		     bpf_map__set_max_entries(map, sz->cap[cap]))) {
 			err = -EINVAL;
-			lb_err("load", "cannot set the pin path of map %s", lb_map_names[m]);
+			lb_err("load", "cannot size or pin map %s", lb_map_names[m]);
 			goto out;
 		}
 	}
@@ -474,42 +470,46 @@ out:
 static int map_sizes_get(const struct load_req *req, const char *pin_root,
 			 bool created, struct map_sizes *sz)
 {
+	/* each capacity: the option, its default, a map it sizes */
 	static const struct {
-		int map;
 		const char *what;
-		size_t off;
-	} fields[] = {
-		{ LB_MI_CT_FWD, "connection table", offsetof(struct map_sizes, flows) },
-		{ LB_MI_VIPS, "VIP table", offsetof(struct map_sizes, vips) },
-		{ LB_MI_BACKENDS, "backend table", offsetof(struct map_sizes, backends) },
+		__u32 dflt;
+		int map;
+	} caps[LB_CAP_COUNT] = {
+		[LB_CAP_FLOWS] = { "connection table", LB_FLOWS_DEFAULT, LB_MI_CT_FWD },
+		[LB_CAP_VIPS] = { "VIP table", LB_MAX_VIPS_DEFAULT, LB_MI_VIPS },
+		[LB_CAP_BACKENDS] = { "backend table", LB_MAX_BACKENDS_DEFAULT,
+				      LB_MI_BACKENDS },
 	};
-	const __u32 want[] = { req->flows, req->max_vips, req->max_backends };
-	const __u32 dflt[] = { LB_FLOWS_DEFAULT, LB_MAX_VIPS_DEFAULT,
-			       LB_MAX_BACKENDS_DEFAULT };
-	size_t i;
-	int err;
+	const __u32 want[LB_CAP_COUNT] = {
+		[LB_CAP_FLOWS] = req->flows,
+		[LB_CAP_VIPS] = req->max_vips,
+		[LB_CAP_BACKENDS] = req->max_backends,
+	};
+	int i, err;
 
-	for (i = 0; i < 3; i++) {
-		__u32 *val = (__u32 *)((char *)sz + fields[i].off);
+	for (i = 0; i < LB_CAP_COUNT; i++) {
 		__u32 cur = 0;
 
+		if (i == LB_CAP_FIXED)
+			continue;
 		if (created) {
-			*val = want[i] ? want[i] : dflt[i];
+			sz->cap[i] = want[i] ? want[i] : caps[i].dflt;
 			continue;
 		}
-		err = pinned_max_entries(pin_root, fields[i].map, &cur);
+		err = pinned_max_entries(pin_root, caps[i].map, &cur);
 		if (err) {
 			lb_err("load", "cannot read the pinned %s: %s",
-			       fields[i].what, strerror(-err));
+			       caps[i].what, strerror(-err));
 			return err;
 		}
 		if (want[i] && want[i] != cur) {
 			lb_err("load", "the %s exists with room for %u entries; unload "
-			       "every interface to resize it to %u", fields[i].what,
+			       "every interface to resize it to %u", caps[i].what,
 			       cur, want[i]);
 			return -EINVAL;
 		}
-		*val = cur;
+		sz->cap[i] = cur;
 	}
 	return 0;
 }

@@ -18,33 +18,6 @@
 #include "bpffs.h"
 #include "netns.h"
 
-/* JSON names of the global counters: part of the documented interface. */
-static const char *const stat_names[LB_STAT_MAX] = {
-	[LB_STAT_ABORTED] = "xdp_aborted",
-	[LB_STAT_DROP] = "xdp_drop",
-	[LB_STAT_PASS] = "xdp_pass",
-	[LB_STAT_TX] = "xdp_tx",
-	[LB_STAT_REDIRECT] = "xdp_redirect",
-	[LB_STAT_PASS_NOT_IP] = "pass_not_ip",
-	[LB_STAT_PASS_NOT_VIP] = "pass_not_vip",
-	[LB_STAT_PASS_MALFORMED] = "pass_malformed",
-	[LB_STAT_PASS_FRAG_UNKNOWN] = "pass_fragment_unknown",
-	[LB_STAT_PASS_NO_NEIGH] = "pass_neighbour_unresolved",
-	[LB_STAT_DROP_NO_BACKEND] = "drop_no_backend",
-	[LB_STAT_DROP_PORTS_EXHAUSTED] = "drop_snat_ports_exhausted",
-	[LB_STAT_DROP_FIB] = "drop_fib_failure",
-	[LB_STAT_DROP_RING_MISSING] = "drop_no_table",
-	[LB_STAT_FLOW_NEW] = "flows_new",
-	[LB_STAT_FLOW_REBALANCED] = "flows_rebalanced",
-	[LB_STAT_FLOW_EXPIRED] = "flows_expired",
-	[LB_STAT_FLOW_MISS_NON_SYN] = "flows_miss_non_syn",
-	[LB_STAT_REV_RESTORED] = "reply_entries_restored",
-	[LB_STAT_FRAG_TRACKED] = "fragments_tracked",
-	[LB_STAT_ICMP_TO_BACKEND] = "icmp_to_backend",
-	[LB_STAT_ICMP_TO_CLIENT] = "icmp_to_client",
-	[LB_STAT_FIB_LOOKUP] = "fib_lookups",
-};
-
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -252,7 +225,7 @@ static void print_text(const struct snapshot *s)
 
 	printf("\nGlobal counters:\n");
 	for (k = 0; k < LB_STAT_MAX; k++)
-		printf("  %-28s %llu\n", stat_names[k],
+		printf("  %-28s %llu\n", lb_stat_names[k],
 		       (unsigned long long)s->stats[k]);
 }
 
@@ -334,7 +307,7 @@ static void print_json(const struct snapshot *s)
 	}
 	printf("],\"counters\":{");
 	for (k = 0; k < LB_STAT_MAX; k++)
-		printf("%s\"%s\":%llu", k ? "," : "", stat_names[k],
+		printf("%s\"%s\":%llu", k ? "," : "", lb_stat_names[k],
 		       (unsigned long long)s->stats[k]);
 	printf("}}\n");
 }
