@@ -18,8 +18,7 @@
 #define NETNS_DIR_FMT "netns-%llu"
 #define PROGRAMS_DIR "programs"
 
-/* Defaults (also documented in man/xdp-lb.8 and --help). */
-#define LB_PRIORITY_DEFAULT 30
+/* Default weight of a new backend (also in man/xdp-lb.8). */
 #define LB_WEIGHT_DEFAULT 1
 
 struct load_req {

@@ -24,6 +24,13 @@
 #define LB_RING_SIZE_DEFAULT 65537
 #define LB_RING_SIZE_MAX 131071
 
+/*
+ * Run priority under libxdp's dispatcher (lower runs first): after
+ * xdp-filter (10), before libxdp's default (50). The BPF program's run
+ * configuration and load's --priority default.
+ */
+#define LB_PRIORITY_DEFAULT 30
+
 /* Ring slot value of a VIP without any backend able to take new flows. */
 #define LB_BACKEND_NONE 0xffffffffU
 
