@@ -57,9 +57,9 @@
  * Parsing copies the defaults, then applies the options in the order given
  * (a repeated option: the last one wins, OPT_IFNAME_MULTI appends), then the
  * positionals, then checks the required ones. The first problem is printed
- * as one line on stderr, "xdp-lb backend: invalid weight 'x': must be an
- * integer from 0 to 65535", and the exit status is 1. Nothing here calls
- * exit().
+ * as one error line (logging.h's pr_err(), on stderr), "xdp-lb backend:
+ * invalid weight 'x': must be an integer from 0 to 65535", and the exit
+ * status is 1. Nothing here calls exit().
  */
 #ifndef __PARAMS_H
 #define __PARAMS_H
@@ -187,8 +187,8 @@ struct prog_command {
 /*
  * Runs "prog COMMAND [options] ARGS" from main()'s argc/argv (argv[0] is
  * ignored): matches the command, parses its options into a fresh config,
- * sets the log level (LOG_INFO + the number of -v), calls
- * init_lib_logging() and then cmd->func(cfg, pin_root). pin_root is only
+ * sets the log level (LOG_INFO + the number of -v) and the error prefix
+ * ("prog cmd"), calls init_lib_logging() and then cmd->func(cfg, pin_root). pin_root is only
  * passed through. Returns the exit status:
  *   - the handler's (normalized: 0, or 1 on any error);
  *   - 0 after -h/--help, --version, "help" and "help COMMAND" (on stdout);
@@ -231,7 +231,8 @@ void print_version(FILE *f, const char *prog);
 
 /*
  * Where dispatch_commands() and parse_command_line() write: out for help
- * and version, err for errors. NULL restores stdout/stderr (for tests).
+ * and version, err for errors (it becomes logging's stream, see
+ * set_log_stream()). NULL restores stdout/stderr (for tests).
  */
 void params_set_output(FILE *out, FILE *err);
 

@@ -42,41 +42,41 @@ int lb_cmd_vip(const struct vip_req *req, const char *pin_root)
 
 	vip_name(&req->vip, req->proto, name, sizeof(name));
 	if (req->remove && (req->snat_set || req->ring_size)) {
-		lb_err("vip", "--remove takes no --snat or --ring-size");
+		pr_err("--remove takes no --snat or --ring-size\n");
 		return 1;
 	}
 	if (req->snat_set && req->snat.family != req->vip.family) {
-		lb_err("vip", "SNAT address %s is not of the VIP's address family",
+		pr_err("SNAT address %s is not of the VIP's address family\n",
 		       addr_str(req->snat.family, &req->snat.addr, a, sizeof(a)));
 		return 1;
 	}
 	vip_key_of(&req->vip, req->proto, &key);
 	snat = req->snat_set ? &req->snat.addr : &req->vip.addr;
 
-	lock = lb_open_state("vip", pin_root, &maps);
+	lock = lb_open_state(pin_root, &maps);
 	if (lock < 0)
 		return 1;
 	if (req->remove) {
 		err = lb_vip_remove(&maps, &key);
 		if (err == -ENOENT)
-			lb_err("vip", "unknown VIP %s", name);
+			pr_err("unknown VIP %s\n", name);
 		else if (err)
-			lb_err("vip", "cannot remove VIP %s: %s", name, strerror(-err));
+			pr_err("cannot remove VIP %s: %s\n", name, strerror(-err));
 		goto out;
 	}
 	if (!req->snat_set && lb_vip_get(&maps, &key, &vip) == 0)
 		snat = &vip.snat; /* an update without --snat keeps it */
 	err = lb_vip_set(&maps, &key, snat, req->ring_size);
 	if (err == -EBUSY)
-		lb_err("vip", "VIP %s exists with another ring size; remove it "
-		       "first to change the size", name);
+		pr_err("VIP %s exists with another ring size; remove it "
+		       "first to change the size\n", name);
 	else if (err == -ENOSPC)
-		lb_err("vip", "no room for VIP %s: every VIP slot is in use", name);
+		pr_err("no room for VIP %s: every VIP slot is in use\n", name);
 	else if (err == -EINVAL)
-		lb_err("vip", "invalid VIP %s (ring size must be a prime up to %u)",
+		pr_err("invalid VIP %s (ring size must be a prime up to %u)\n",
 		       name, LB_RING_SIZE_MAX);
 	else if (err)
-		lb_err("vip", "cannot set VIP %s: %s", name, strerror(-err));
+		pr_err("cannot set VIP %s: %s\n", name, strerror(-err));
 out:
 	lb_close_state(lock, &maps);
 	return err ? 1 : 0;
@@ -96,37 +96,37 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
 	vip_name(&req->vip, req->proto, name, sizeof(name));
 	addr_str(req->addr.family, &req->addr.addr, a, sizeof(a));
 	if (req->remove && (req->port_set || req->weight_set || req->mac_set)) {
-		lb_err("backend", "--remove takes no --port, --weight or --mac");
+		pr_err("--remove takes no --port, --weight or --mac\n");
 		return 1;
 	}
 	if (req->addr.family != req->vip.family) {
-		lb_err("backend", "backend %s and VIP %s are of different address "
-		       "families", a, name);
+		pr_err("backend %s and VIP %s are of different address "
+		       "families\n", a, name);
 		return 1;
 	}
 	vip_key_of(&req->vip, req->proto, &key);
 
-	lock = lb_open_state("backend", pin_root, &maps);
+	lock = lb_open_state(pin_root, &maps);
 	if (lock < 0)
 		return 1;
 	err = lb_vip_get(&maps, &key, &vip);
 	if (err) {
-		lb_err("backend", "unknown VIP %s", name);
+		pr_err("unknown VIP %s\n", name);
 		goto out;
 	}
 	if (req->remove) {
 		err = lb_backend_remove(&maps, &key, req->addr.family, &req->addr.addr);
 		if (err == -ENOENT)
-			lb_err("backend", "%s is not a backend of VIP %s", a, name);
+			pr_err("%s is not a backend of VIP %s\n", a, name);
 		else if (err)
-			lb_err("backend", "cannot remove backend %s: %s", a,
+			pr_err("cannot remove backend %s: %s\n", a,
 			       strerror(-err));
 		goto out;
 	}
 
 	err = lb_backend_list(&maps, vip.id, &list, &n);
 	if (err) {
-		lb_err("backend", "cannot read the backends of %s: %s", name,
+		pr_err("cannot read the backends of %s: %s\n", name,
 		       strerror(-err));
 		goto out;
 	}
@@ -134,8 +134,8 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
 		if (!memcmp(&list[i].be.addr, &req->addr.addr, sizeof(req->addr.addr)))
 			cur = &list[i];
 	if (cur && !req->port_set && !req->weight_set && !req->mac_set) {
-		lb_err("backend", "%s is already a backend of VIP %s (change it with "
-		       "--weight, --port or --mac)", a, name);
+		pr_err("%s is already a backend of VIP %s (change it with "
+		       "--weight, --port or --mac)\n", a, name);
 		err = -EEXIST;
 		goto out;
 	}
@@ -166,9 +166,9 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
 	}
 	err = lb_backend_set(&maps, &key, &spec, false);
 	if (err == -ENOSPC)
-		lb_err("backend", "no room for backend %s: every backend slot is in use", a);
+		pr_err("no room for backend %s: every backend slot is in use\n", a);
 	else if (err)
-		lb_err("backend", "cannot set backend %s: %s", a, strerror(-err));
+		pr_err("cannot set backend %s: %s\n", a, strerror(-err));
 out:
 	free(list);
 	lb_close_state(lock, &maps);

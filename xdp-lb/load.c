@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +24,6 @@
 #include "bpffs.h"
 #include "logging.h"
 #include "netns.h"
-
-void lb_err(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s%s%s: ", PROG_NAME, cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int prog_pin_path(char *buf, size_t len, const char *pin_root,
 			 const char *ifname)
@@ -267,12 +255,12 @@ static int check_iface_free(const char *ifname, int ifindex)
 	if (xdp_multiprog__is_legacy(mp)) {
 		main = xdp_multiprog__main_prog(mp);
 		if (main && !strcmp(xdp_program__name(main), PROG_FUNC))
-			lb_err("load", "interface %s already runs xdp-lb (id %u) but "
-			       "its state is gone; run 'xdp-lb unload --all' first",
+			pr_err("interface %s already runs xdp-lb (id %u) but "
+			       "its state is gone; run 'xdp-lb unload --all' first\n",
 			       ifname, xdp_program__id(main));
 		else
-			lb_err("load", "interface %s already has XDP program '%s' (id %u) "
-			       "attached without libxdp's dispatcher; unload it first",
+			pr_err("interface %s already has XDP program '%s' (id %u) "
+			       "attached without libxdp's dispatcher; unload it first\n",
 			       ifname, main ? xdp_program__name(main) : "?",
 			       main ? xdp_program__id(main) : 0);
 		err = -EBUSY;
@@ -302,7 +290,7 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 	skel = xdp_lb__open();
 	if (!skel) {
 		err = -errno;
-		lb_err("load", "cannot open the embedded BPF object: %s", strerror(-err));
+		pr_err("cannot open the embedded BPF object: %s\n", strerror(-err));
 		return err;
 	}
 	for (m = 0; m < LB_MI_COUNT; m++) {
@@ -314,7 +302,7 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		    (cap != LB_CAP_FIXED &&
 		     bpf_map__set_max_entries(map, sz->cap[cap]))) {
 			err = -EINVAL;
-			lb_err("load", "cannot size or pin map %s", lb_map_names[m]);
+			pr_err("cannot size or pin map %s\n", lb_map_names[m]);
 			goto out;
 		}
 	}
@@ -323,12 +311,12 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 	err = libxdp_get_error(prog);
 	if (err) {
 		prog = NULL;
-		lb_err("load", "cannot create the XDP program: %s", strerror(-err));
+		pr_err("cannot create the XDP program: %s\n", strerror(-err));
 		goto out;
 	}
 	err = xdp_program__set_run_prio(prog, req->priority);
 	if (err) {
-		lb_err("load", "cannot set run priority %u: %s", req->priority,
+		pr_err("cannot set run priority %u: %s\n", req->priority,
 		       strerror(-err));
 		goto out;
 	}
@@ -340,14 +328,14 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 
 		libxdp_strerror(err, buf, sizeof(buf));
 		if (err == -EINVAL && maps_pinned(pin_root))
-			lb_err("load", "cannot attach on %s: the pinned state in %s does "
+			pr_err("cannot attach on %s: the pinned state in %s does "
 			       "not match this xdp-lb (other version or sizes); "
-			       "run 'xdp-lb unload --all' first", ifname, pin_root);
+			       "run 'xdp-lb unload --all' first\n", ifname, pin_root);
 		else if (err == -EOPNOTSUPP && req->mode == XDP_MODE_NATIVE)
-			lb_err("load", "cannot attach on %s in native mode: %s "
-			       "(try --mode skb)", ifname, buf);
+			pr_err("cannot attach on %s in native mode: %s "
+			       "(try --mode skb)\n", ifname, buf);
 		else
-			lb_err("load", "cannot attach on %s: %s (%d)", ifname, buf, err);
+			pr_err("cannot attach on %s: %s (%d)\n", ifname, buf, err);
 		goto out;
 	}
 
@@ -358,7 +346,7 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 	prog_pin_path(path, sizeof(path), pin_root, ifname);
 	err = xdp_program__pin(prog, path);
 	if (err) {
-		lb_err("load", "cannot pin the program at %s: %s", path, strerror(-err));
+		pr_err("cannot pin the program at %s: %s\n", path, strerror(-err));
 		xdp_program__detach(prog, ifindex, req->mode, 0);
 		unpin_prog(pin_root, ifname);
 		goto out;
@@ -392,7 +380,7 @@ static int detach_iface(const char *pin_root, const char *ifname, int ifindex)
 			char buf[256];
 
 			libxdp_strerror(err, buf, sizeof(buf));
-			lb_err("unload", "cannot detach from %s: %s", ifname, buf);
+			pr_err("cannot detach from %s: %s\n", ifname, buf);
 		}
 	}
 	xdp_program__close(prog);
@@ -413,7 +401,7 @@ static int init_config(const char *pin_root, const struct load_req *req,
 
 	err = lb_maps_open_pinned(pin_root, &maps);
 	if (err) {
-		lb_err("load", "cannot open the pinned maps in %s: %s", pin_root,
+		pr_err("cannot open the pinned maps in %s: %s\n", pin_root,
 		       strerror(-err));
 		return err;
 	}
@@ -437,8 +425,8 @@ static int init_config(const char *pin_root, const struct load_req *req,
 		goto out;
 	}
 	if (cfg.version != LB_STATE_VERSION) {
-		lb_err("load", "the pinned state in %s has version %u, this xdp-lb "
-		       "uses %u; run 'xdp-lb unload --all' first", pin_root,
+		pr_err("the pinned state in %s has version %u, this xdp-lb "
+		       "uses %u; run 'xdp-lb unload --all' first\n", pin_root,
 		       cfg.version, LB_STATE_VERSION);
 		err = -EINVAL;
 		goto out;
@@ -457,7 +445,7 @@ out:
 	if (err > 0 || err == -1)
 		err = -EINVAL;
 	if (err)
-		lb_err("load", "cannot initialise the configuration: %s", strerror(-err));
+		pr_err("cannot initialise the configuration: %s\n", strerror(-err));
 	lb_maps_close(&maps);
 	return err;
 }
@@ -499,13 +487,13 @@ static int map_sizes_get(const struct load_req *req, const char *pin_root,
 		}
 		err = pinned_max_entries(pin_root, caps[i].map, &cur);
 		if (err) {
-			lb_err("load", "cannot read the pinned %s: %s",
+			pr_err("cannot read the pinned %s: %s\n",
 			       caps[i].what, strerror(-err));
 			return err;
 		}
 		if (want[i] && want[i] != cur) {
-			lb_err("load", "the %s exists with room for %u entries; unload "
-			       "every interface to resize it to %u", caps[i].what,
+			pr_err("the %s exists with room for %u entries; unload "
+			       "every interface to resize it to %u\n", caps[i].what,
 			       cur, want[i]);
 			return -EINVAL;
 		}
@@ -524,13 +512,13 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 
 	lock = pin_dir_lock(pin_root, true);
 	if (lock < 0) {
-		lb_err("load", "cannot create or lock %s: %s", pin_root, strerror(-lock));
+		pr_err("cannot create or lock %s: %s\n", pin_root, strerror(-lock));
 		return 1;
 	}
 	err = claim_state(pin_root);
 	if (err < 0) {
-		lb_err("load", "cannot remove the state a deleted network namespace "
-		       "left in %s: %s", pin_root, strerror(-err));
+		pr_err("cannot remove the state a deleted network namespace "
+		       "left in %s: %s\n", pin_root, strerror(-err));
 		goto out;
 	}
 	created = !maps_pinned(pin_root);
@@ -544,7 +532,7 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 
 		for (j = 0; j < i; j++) {
 			if (!strcmp(req->ifaces.names[j], ifname)) {
-				lb_err("load", "interface %s given twice", ifname);
+				pr_err("interface %s given twice\n", ifname);
 				err = -EINVAL;
 				goto out;
 			}
@@ -552,7 +540,7 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 		prog = pinned_prog(pin_root, ifname, req->ifaces.indexes[i], &mode);
 		xdp_program__close(prog);
 		if (prog && mode != XDP_MODE_UNSPEC) {
-			lb_err("load", "xdp-lb is already loaded on %s (%s mode)",
+			pr_err("xdp-lb is already loaded on %s (%s mode)\n",
 			       ifname, lb_mode_str(mode));
 			err = -EEXIST;
 			goto out;
@@ -657,7 +645,7 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 	int lock, n = 0, i, j, err = 0;
 
 	if (!req->all && req->ifaces.count == 0) {
-		lb_err("unload", "specify an interface or --all");
+		pr_err("specify an interface or --all\n");
 		return 1;
 	}
 	if (!bpffs_is_mounted(bpffs_mount_point()) || access(pin_root, F_OK)) {
@@ -665,24 +653,24 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 			detach_unpinned();
 			return 0;
 		}
-		lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[0]);
+		pr_err("xdp-lb is not loaded on %s\n", req->ifaces.names[0]);
 		return 1;
 	}
 	lock = pin_dir_lock(pin_root, false);
 	if (lock < 0) {
-		lb_err("unload", "cannot lock %s: %s", pin_root, strerror(-lock));
+		pr_err("cannot lock %s: %s\n", pin_root, strerror(-lock));
 		return 1;
 	}
 	err = claim_state(pin_root);
 	if (err < 0) {
-		lb_err("unload", "cannot remove the state a deleted network namespace "
-		       "left in %s: %s", pin_root, strerror(-err));
+		pr_err("cannot remove the state a deleted network namespace "
+		       "left in %s: %s\n", pin_root, strerror(-err));
 		goto out;
 	}
 	err = 0;
 	err = lb_list_ifaces(pin_root, &st, &n);
 	if (err) {
-		lb_err("unload", "cannot read %s: %s", pin_root, strerror(-err));
+		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
 		goto out;
 	}
 	for (i = 0; i < req->ifaces.count; i++) {
@@ -690,7 +678,7 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 			if (!strcmp(st[j].name, req->ifaces.names[i]) && st[j].attached)
 				break;
 		if (j == n) {
-			lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[i]);
+			pr_err("xdp-lb is not loaded on %s\n", req->ifaces.names[i]);
 			err = -ENOENT;
 			goto out;
 		}
@@ -722,19 +710,19 @@ out:
 	return err ? 1 : 0;
 }
 
-int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps)
+int lb_open_state(const char *pin_root, struct lb_maps *maps)
 {
 	int lock, err;
 
 	lb_maps_init(maps);
 	if (!bpffs_is_mounted(bpffs_mount_point()) || !maps_pinned(pin_root)) {
-		lb_err(cmd, "xdp-lb is not loaded in this network namespace (no "
-		       "state in %s); run 'xdp-lb load <ifname>' first", pin_root);
+		pr_err("xdp-lb is not loaded in this network namespace (no "
+		       "state in %s); run 'xdp-lb load <ifname>' first\n", pin_root);
 		return -1;
 	}
 	lock = pin_dir_lock(pin_root, false);
 	if (lock < 0) {
-		lb_err(cmd, "cannot lock %s: %s", pin_root, strerror(-lock));
+		pr_err("cannot lock %s: %s\n", pin_root, strerror(-lock));
 		return -1;
 	}
 	err = claim_state(pin_root);
@@ -742,26 +730,26 @@ int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps)
 		if (err > 0) {
 			pin_dir_remove(pin_root);
 			pin_dir_remove_parent(pin_root);
-			lb_err(cmd, "xdp-lb is not loaded in this network namespace "
+			pr_err("xdp-lb is not loaded in this network namespace "
 			       "(removed what a deleted namespace left in %s); run "
-			       "'xdp-lb load <ifname>' first", pin_root);
+			       "'xdp-lb load <ifname>' first\n", pin_root);
 		} else {
-			lb_err(cmd, "cannot remove the state a deleted network "
-			       "namespace left in %s: %s", pin_root, strerror(-err));
+			pr_err("cannot remove the state a deleted network "
+			       "namespace left in %s: %s\n", pin_root, strerror(-err));
 		}
 		pin_dir_unlock(lock);
 		return -1;
 	}
 	err = lb_maps_open_pinned(pin_root, maps);
 	if (err) {
-		lb_err(cmd, "cannot open the pinned maps in %s: %s", pin_root,
+		pr_err("cannot open the pinned maps in %s: %s\n", pin_root,
 		       strerror(-err));
 		pin_dir_unlock(lock);
 		return -1;
 	}
 	err = lb_recover(maps);
 	if (err) {
-		lb_err(cmd, "cannot finish an interrupted update: %s", strerror(-err));
+		pr_err("cannot finish an interrupted update: %s\n", strerror(-err));
 		lb_close_state(lock, maps);
 		return -1;
 	}

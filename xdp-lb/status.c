@@ -16,6 +16,7 @@
 #include "xdp-lb.h"
 #include "addr.h"
 #include "bpffs.h"
+#include "logging.h"
 #include "netns.h"
 
 static void json_str(FILE *f, const char *s)
@@ -319,13 +320,13 @@ int lb_cmd_status(const struct status_req *req, const char *pin_root)
 	struct lb_maps maps;
 	int lock, err;
 
-	lock = lb_open_state("status", pin_root, &maps);
+	lock = lb_open_state(pin_root, &maps);
 	if (lock < 0)
 		return 1;
 	err = snapshot_take(&maps, pin_root, true, &s);
 	lb_close_state(lock, &maps);
 	if (err) {
-		lb_err("status", "cannot read the state in %s: %s", pin_root,
+		pr_err("cannot read the state in %s: %s\n", pin_root,
 		       strerror(-err));
 		return 1;
 	}
@@ -459,7 +460,7 @@ int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
 	int lock, err;
 
 	/* The lock is only held to open the maps: reading needs none. */
-	lock = lb_open_state("stats", pin_root, &maps);
+	lock = lb_open_state(pin_root, &maps);
 	if (lock < 0)
 		return 1;
 	pin_dir_unlock(lock);
@@ -489,7 +490,7 @@ int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
 	snapshot_free(&prev);
 	lb_maps_close(&maps);
 	if (err) {
-		lb_err("stats", "cannot read the state in %s: %s", pin_root,
+		pr_err("cannot read the state in %s: %s\n", pin_root,
 		       strerror(-err));
 		return 1;
 	}

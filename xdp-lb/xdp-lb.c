@@ -187,19 +187,19 @@ static int prepare(const char *cmd, bool mount)
 	int err;
 
 	if (geteuid() != 0) {
-		lb_err(cmd, "must be run as root");
+		pr_err("must be run as root\n");
 		return -EPERM;
 	}
 	if (!has_caps()) {
-		lb_err(cmd, "must be run as root with CAP_SYS_ADMIN (or CAP_BPF) "
-		       "and CAP_NET_ADMIN");
+		pr_err("must be run as root with CAP_SYS_ADMIN (or CAP_BPF) "
+		       "and CAP_NET_ADMIN\n");
 		return -EPERM;
 	}
 	if (!mount)
 		return 0;
 	err = bpffs_ensure(mnt, &mounted);
 	if (err) {
-		lb_err(cmd, "bpffs is not mounted at %s and mounting it failed: %s",
+		pr_err("bpffs is not mounted at %s and mounting it failed: %s\n",
 		       mnt, err == -ENOTEMPTY ? "the directory is not empty" :
 		       strerror(-err));
 		return err;
@@ -264,17 +264,17 @@ int main(int argc, char **argv)
 	int err;
 
 	/* One state per network namespace: <bpffs>/xdp-lb/netns-<inode> */
+	set_log_prefix(PROG_NAME, NULL);
 	err = netns_self(&ns);
 	if (err) {
-		fprintf(stderr, "%s: cannot identify this network namespace "
-			"(/proc/self/ns/net): %s\n", PROG_NAME, strerror(-err));
+		pr_err("cannot identify this network namespace (/proc/self/ns/net): %s\n",
+		       strerror(-err));
 		return 1;
 	}
 	snprintf(subdir, sizeof(subdir), "%s/" NETNS_DIR_FMT, PIN_SUBDIR,
 		 (unsigned long long)ns.inode);
 	if (pin_root_path(pin_root, sizeof(pin_root), subdir)) {
-		fprintf(stderr, "%s: the bpffs path in XDP_LB_BPFFS is too long\n",
-			PROG_NAME);
+		pr_err("the bpffs path in XDP_LB_BPFFS is too long\n");
 		return 1;
 	}
 	return dispatch_commands(PROG_NAME, argc, argv, cmds, pin_root);

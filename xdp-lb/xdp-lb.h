@@ -87,15 +87,11 @@ const char *lb_proto_str(int proto);
 const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
 			 int proto, char *buf, size_t len);
 
-/* One line per problem, on stderr, prefixed with the command. */
-void lb_err(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /*
  * Opens the pinned maps for a configuration command and takes the lock;
  * prints the error itself. Returns the lock fd (>= 0) or -1.
  */
-int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps);
+int lb_open_state(const char *pin_root, struct lb_maps *maps);
 void lb_close_state(int lock_fd, struct lb_maps *maps);
 
 /* Interfaces xdp-lb is loaded on, from its program pins. */
