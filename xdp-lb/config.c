@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 
 #include "xdp-lb.h"
-#include "addr.h"
+#include "format.h"
 #include "logging.h"
 #include "neigh.h"
 
@@ -28,7 +28,7 @@ static void vip_key_of(const struct vip_addr *v, int proto, struct lb_vip_key *k
 static const char *vip_name(const struct vip_addr *v, int proto, char *buf,
 			    size_t len)
 {
-	return lb_vip_label(v->family, &v->addr, v->port, proto, buf, len);
+	return vip_label(v->family, &v->addr, v->port, proto, buf, len);
 }
 
 int lb_cmd_vip(const struct vip_req *req, const char *pin_root)
@@ -36,7 +36,7 @@ int lb_cmd_vip(const struct vip_req *req, const char *pin_root)
 	struct lb_vip_key key;
 	const union lb_addr *snat;
 	struct lb_maps maps;
-	char name[160], a[64];
+	char name[VIP_LABEL_STRLEN], a[ADDR_STRLEN];
 	struct lb_vip vip;
 	int lock, err;
 
@@ -88,7 +88,7 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
 	struct lb_backend_spec spec;
 	struct lb_vip_key key;
 	struct lb_maps maps;
-	char name[160], a[64];
+	char name[VIP_LABEL_STRLEN], a[ADDR_STRLEN];
 	struct lb_vip vip;
 	size_t n = 0, i;
 	int lock, err;

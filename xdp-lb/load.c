@@ -20,8 +20,8 @@
 
 #include "xdp-lb.h"
 #include "xdp_lb.skel.h"
-#include "addr.h"
 #include "bpffs.h"
+#include "format.h"
 #include "logging.h"
 #include "netns.h"
 
@@ -207,35 +207,6 @@ static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
 	err = lb_map_max_entries(fd, max);
 	close(fd);
 	return err;
-}
-
-const char *lb_proto_str(int proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
-const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
-			 int proto, char *buf, size_t len)
-{
-	char a[128];
-
-	vip_str(family, addr, port, a, sizeof(a));
-	snprintf(buf, len, "%s/%s", a, lb_proto_str(proto));
-	return buf;
-}
-
-const char *lb_mode_str(enum xdp_attach_mode mode)
-{
-	switch (mode) {
-	case XDP_MODE_NATIVE:
-		return "native";
-	case XDP_MODE_SKB:
-		return "skb";
-	case XDP_MODE_HW:
-		return "hw";
-	default:
-		return "none";
-	}
 }
 
 /*
@@ -541,7 +512,7 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 		xdp_program__close(prog);
 		if (prog && mode != XDP_MODE_UNSPEC) {
 			pr_err("xdp-lb is already loaded on %s (%s mode)\n",
-			       ifname, lb_mode_str(mode));
+			       ifname, mode_str(mode));
 			err = -EEXIST;
 			goto out;
 		}
@@ -565,11 +536,11 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 			pr_info("Loaded on %s in %s mode as a single program: this "
 				"kernel cannot run libxdp's dispatcher, so no other XDP "
 				"program can share the interface\n",
-				req->ifaces.names[i], lb_mode_str(req->mode));
+				req->ifaces.names[i], mode_str(req->mode));
 		else
 			pr_debug("Loaded on %s in %s mode under libxdp's dispatcher "
 				 "(priority %u)\n", req->ifaces.names[i],
-				 lb_mode_str(req->mode), req->priority);
+				 mode_str(req->mode), req->priority);
 	}
 	if (err) {
 		/* Leave things as they were: undo this invocation's attaches. */

@@ -14,24 +14,10 @@
 #include <arpa/inet.h>
 
 #include "xdp-lb.h"
-#include "addr.h"
 #include "bpffs.h"
+#include "format.h"
 #include "logging.h"
 #include "netns.h"
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 struct snapshot {
 	const char *state_dir;  /* where this namespace's state is pinned */
@@ -150,7 +136,7 @@ static unsigned long long be_flows(const struct snapshot *s, __u32 id)
 
 static void print_text(const struct snapshot *s)
 {
-	char a[128], b[128];
+	char a[VIP_STRLEN], b[ADDR_STRLEN];
 	size_t i, j;
 	int k;
 
@@ -172,7 +158,7 @@ static void print_text(const struct snapshot *s)
 				 f->progs_on_iface == 1 ? "" : "s");
 		else
 			snprintf(d, sizeof(d), "no (single program)");
-		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, lb_mode_str(f->mode),
+		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, mode_str(f->mode),
 		       d, f->priority, f->prog_id);
 	}
 	if (!s->nr_ifs)
@@ -192,7 +178,7 @@ static void print_text(const struct snapshot *s)
 
 		printf("  %-40s %s  mode nat  snat %s  ring %u  flows %llu  "
 		       "packets %llu  bytes %llu  replies %llu  new flows %llu\n",
-		       vip_text(v, a, sizeof(a)), lb_proto_str(v->key.proto),
+		       vip_text(v, a, sizeof(a)), proto_str(v->key.proto),
 		       addr_str(v->key.family, &v->vip.snat, b, sizeof(b)),
 		       v->vip.ring_size,
 		       vip_flows(s, v->vip.id),
@@ -204,7 +190,7 @@ static void print_text(const struct snapshot *s)
 		for (j = 0; j < s->nr_backends[i]; j++) {
 			const struct lb_backend_entry *be = &s->backends[i][j];
 			const struct lb_traffic *bt = &s->be_traffic[i][j];
-			char port[16] = "", mac[32] = "";
+			char port[16] = "", mac[sizeof(" mac ") + MAC_STRLEN] = "";
 
 			if (be->be.port)
 				snprintf(port, sizeof(port), " port %u", ntohs(be->be.port));
@@ -232,7 +218,7 @@ static void print_text(const struct snapshot *s)
 
 static void print_json(const struct snapshot *s)
 {
-	char a[128];
+	char a[VIP_STRLEN];
 	size_t i, j;
 	int k;
 
@@ -250,7 +236,7 @@ static void print_json(const struct snapshot *s)
 		printf(",\"ifindex\":%d,\"attached\":%s,\"mode\":\"%s\","
 		       "\"dispatcher\":%s,\"programs\":%d,\"priority\":%u,"
 		       "\"program_id\":%u}",
-		       f->ifindex, f->attached ? "true" : "false", lb_mode_str(f->mode),
+		       f->ifindex, f->attached ? "true" : "false", mode_str(f->mode),
 		       f->dispatcher ? "true" : "false", f->progs_on_iface,
 		       f->priority, f->prog_id);
 	}
@@ -266,7 +252,7 @@ static void print_json(const struct snapshot *s)
 		printf(",\"address\":\"%s\",\"port\":%u,\"proto\":\"%s\","
 		       "\"mode\":\"nat\"",
 		       addr_str(v->key.family, &v->key.addr, a, sizeof(a)),
-		       ntohs(v->key.port), lb_proto_str(v->key.proto));
+		       ntohs(v->key.port), proto_str(v->key.proto));
 		printf(",\"snat\":\"%s\",\"ring_size\":%u,\"flows\":%llu,"
 		       "\"packets\":%llu,\"bytes\":%llu,\"reply_packets\":%llu,"
 		       "\"reply_bytes\":%llu,\"new_flows\":%llu,\"backends\":[",
@@ -280,7 +266,7 @@ static void print_json(const struct snapshot *s)
 		for (j = 0; j < s->nr_backends[i]; j++) {
 			const struct lb_backend_entry *be = &s->backends[i][j];
 			const struct lb_traffic *bt = &s->be_traffic[i][j];
-			char mac[32];
+			char mac[MAC_STRLEN];
 
 			printf("%s{\"address\":\"%s\",\"port\":%u,\"weight\":%u,"
 			       "\"state\":\"%s\",\"mac\":",
@@ -407,7 +393,8 @@ static void print_rates(const char *label, bool json,
 static void print_interval(const struct snapshot *s, const struct snapshot *p,
 			   double secs, bool json)
 {
-	char a[128], label[192];
+	/* a backend's label is indented by two spaces */
+	char a[VIP_STRLEN], label[VIP_LABEL_STRLEN + 2];
 	size_t i, j, pi = 0;
 
 	if (json)
@@ -421,11 +408,11 @@ static void print_interval(const struct snapshot *s, const struct snapshot *p,
 		const struct lb_traffic *pv = prev_vip(p, v, &pi);
 
 		vip_text(v, a, sizeof(a));
-		snprintf(label, sizeof(label), "%s/%s", a,
-			 lb_proto_str(v->key.proto));
+		vip_label(v->key.family, &v->key.addr, ntohs(v->key.port),
+			  v->key.proto, label, sizeof(label));
 		if (json)
 			printf("%s{\"vip\":\"%s\",\"proto\":\"%s\",", i ? "," : "",
-			       a, lb_proto_str(v->key.proto));
+			       a, proto_str(v->key.proto));
 		print_rates(label, json, &s->vip_traffic[i], pv, secs);
 		if (json)
 			printf(",\"backends\":[");

@@ -77,16 +77,6 @@ int lb_cmd_backend(const struct backend_req *req, const char *pin_root);
 int lb_cmd_status(const struct status_req *req, const char *pin_root);
 int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
 
-/* "native", "skb", "hw" or "none" (not attached). */
-const char *lb_mode_str(enum xdp_attach_mode mode);
-
-/* "udp" or "tcp" */
-const char *lb_proto_str(int proto);
-
-/* A VIP as commands name it: "ADDR:PORT/PROTO" (port in host order). */
-const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
-			 int proto, char *buf, size_t len);
-
 /*
  * Opens the pinned maps for a configuration command and takes the lock;
  * prints the error itself. Returns the lock fd (>= 0) or -1.

@@ -24,6 +24,7 @@
 #include <xdp/libxdp.h>
 
 #include "addr.h"
+#include "format.h"
 #include "logging.h"
 #include "params.h"
 
