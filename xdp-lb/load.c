@@ -4,7 +4,6 @@
  * pinned under <bpffs>/xdp-lb so that every interface and every later
  * invocation shares one configuration.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -24,102 +22,6 @@
 #include "format.h"
 #include "logging.h"
 #include "netns.h"
-
-static int prog_pin_path(char *buf, size_t len, const char *pin_root,
-			 const char *ifname)
-{
-	int n = snprintf(buf, len, "%s/%s/%s/%s", pin_root, PROGRAMS_DIR,
-			 ifname, PROG_FUNC);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* Our pinned program on ifname if it is still attached there, else NULL. */
-static struct xdp_program *pinned_prog(const char *pin_root, const char *ifname,
-				       int ifindex, enum xdp_attach_mode *mode)
-{
-	struct xdp_program *prog;
-	char path[4096];
-
-	if (prog_pin_path(path, sizeof(path), pin_root, ifname))
-		return NULL;
-	prog = xdp_program__from_pin(path);
-	if (libxdp_get_error(prog))
-		return NULL;
-	*mode = ifindex ? xdp_program__is_attached(prog, ifindex) : XDP_MODE_UNSPEC;
-	return prog;
-}
-
-static int unpin_prog(const char *pin_root, const char *ifname)
-{
-	char path[4096];
-	int err = 0;
-
-	if (prog_pin_path(path, sizeof(path), pin_root, ifname))
-		return -ENAMETOOLONG;
-	if (unlink(path) && errno != ENOENT)
-		err = -errno;
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
-	*strrchr(path, '/') = '\0';
-	rmdir(path); /* programs/, only if empty */
-	return err;
-}
-
-int lb_list_ifaces(const char *pin_root, struct lb_iface_state **out, int *n)
-{
-	struct lb_iface_state *list = NULL, *tmp;
-	char dir[4096];
-	struct dirent *de;
-	int cnt = 0;
-	DIR *d;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(dir, sizeof(dir), "%s/%s", pin_root, PROGRAMS_DIR);
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		struct lb_iface_state *s;
-		struct xdp_multiprog *mp;
-		struct xdp_program *prog;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= IF_NAMESIZE)
-			continue;
-		tmp = realloc(list, (cnt + 1) * sizeof(*list));
-		if (!tmp) {
-			free(list);
-			closedir(d);
-			return -ENOMEM;
-		}
-		list = tmp;
-		s = &list[cnt++];
-		memset(s, 0, sizeof(*s));
-		memcpy(s->name, de->d_name, strlen(de->d_name) + 1);
-		s->ifindex = if_nametoindex(s->name);
-		prog = pinned_prog(pin_root, s->name, s->ifindex, &s->mode);
-		if (!prog)
-			continue;
-		s->attached = s->mode != XDP_MODE_UNSPEC;
-		s->priority = xdp_program__run_prio(prog);
-		s->prog_id = xdp_program__id(prog);
-		xdp_program__close(prog);
-		if (!s->attached)
-			continue;
-		mp = xdp_multiprog__get_from_ifindex(s->ifindex);
-		if (!libxdp_get_error(mp)) {
-			s->dispatcher = !xdp_multiprog__is_legacy(mp);
-			s->progs_on_iface = s->dispatcher ?
-				xdp_multiprog__program_count(mp) : 1;
-			xdp_multiprog__close(mp);
-		}
-	}
-	closedir(d);
-	*out = list;
-	*n = cnt;
-	return 0;
-}
 
 /* bpf_fib_lookup() only answers on interfaces that forward. */
 static int enable_forwarding(const char *ifname)
@@ -310,16 +212,12 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		goto out;
 	}
 
-	snprintf(path, sizeof(path), "%s/%s", pin_root, PROGRAMS_DIR);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%s/%s", pin_root, PROGRAMS_DIR, ifname);
-	mkdir(path, 0700);
-	prog_pin_path(path, sizeof(path), pin_root, ifname);
-	err = xdp_program__pin(prog, path);
+	err = pin_prog_add(pin_root, ifname, prog);
 	if (err) {
+		pin_prog_path(path, sizeof(path), pin_root, ifname, PROG_FUNC);
 		pr_err("cannot pin the program at %s: %s\n", path, strerror(-err));
 		xdp_program__detach(prog, ifindex, req->mode, 0);
-		unpin_prog(pin_root, ifname);
+		pin_prog_remove(pin_root, ifname, PROG_FUNC);
 		goto out;
 	}
 	mp = xdp_multiprog__get_from_ifindex(ifindex);
@@ -344,7 +242,7 @@ static int detach_iface(const char *pin_root, const char *ifname, int ifindex)
 	struct xdp_program *prog;
 	int err = 0;
 
-	prog = pinned_prog(pin_root, ifname, ifindex, &mode);
+	prog = pin_prog_get(pin_root, ifname, PROG_FUNC, ifindex, &mode);
 	if (prog && mode != XDP_MODE_UNSPEC) {
 		err = xdp_program__detach(prog, ifindex, mode, 0);
 		if (err) {
@@ -356,7 +254,7 @@ static int detach_iface(const char *pin_root, const char *ifname, int ifindex)
 	}
 	xdp_program__close(prog);
 	if (!err)
-		err = unpin_prog(pin_root, ifname);
+		err = pin_prog_remove(pin_root, ifname, PROG_FUNC);
 	return err;
 }
 
@@ -508,7 +406,8 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 				goto out;
 			}
 		}
-		prog = pinned_prog(pin_root, ifname, req->ifaces.indexes[i], &mode);
+		prog = pin_prog_get(pin_root, ifname, PROG_FUNC,
+				   req->ifaces.indexes[i], &mode);
 		xdp_program__close(prog);
 		if (prog && mode != XDP_MODE_UNSPEC) {
 			pr_err("xdp-lb is already loaded on %s (%s mode)\n",
@@ -548,10 +447,10 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 			detach_iface(pin_root, req->ifaces.names[j],
 				     req->ifaces.indexes[j]);
 		if (created) {
-			struct lb_iface_state *st;
+			struct pinned_iface *st;
 			int n;
 
-			if (lb_list_ifaces(pin_root, &st, &n) == 0 && n == 0) {
+			if (pin_prog_list(pin_root, PROG_FUNC, &st, &n) == 0 && n == 0) {
 				pin_dir_remove(pin_root);
 				pin_dir_remove_parent(pin_root);
 			}
@@ -563,56 +462,9 @@ out:
 	return err ? 1 : 0;
 }
 
-/*
- * xdp_lb programs on any interface, found by name: the way back when the
- * pins that record them were removed by hand. Returns how many it detached.
- */
-static int detach_unpinned(void)
-{
-	struct if_nameindex *ifs, *i;
-	int n = 0;
-
-	ifs = if_nameindex();
-	if (!ifs)
-		return 0;
-	for (i = ifs; i->if_index; i++) {
-		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(i->if_index);
-		struct xdp_program *prog;
-		enum xdp_attach_mode mode;
-
-		if (libxdp_get_error(mp))
-			continue;
-		mode = xdp_multiprog__attach_mode(mp);
-		if (xdp_multiprog__is_legacy(mp)) {
-			prog = xdp_multiprog__main_prog(mp);
-			if (prog && !strcmp(xdp_program__name(prog), PROG_FUNC) &&
-			    !xdp_multiprog__detach(mp)) {
-				pr_info("Detached %s from %s (its pins were gone)\n",
-					PROG_FUNC, i->if_name);
-				n++;
-			}
-		} else {
-			for (prog = xdp_multiprog__next_prog(NULL, mp); prog;
-			     prog = xdp_multiprog__next_prog(prog, mp)) {
-				if (strcmp(xdp_program__name(prog), PROG_FUNC))
-					continue;
-				if (!xdp_program__detach(prog, i->if_index, mode, 0)) {
-					pr_info("Detached %s from %s (its pins were gone)\n",
-						PROG_FUNC, i->if_name);
-					n++;
-				}
-				break;
-			}
-		}
-		xdp_multiprog__close(mp);
-	}
-	if_freenameindex(ifs);
-	return n;
-}
-
 int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 {
-	struct lb_iface_state *st = NULL;
+	struct pinned_iface *st = NULL;
 	int lock, n = 0, i, j, err = 0;
 
 	if (!req->all && req->ifaces.count == 0) {
@@ -621,7 +473,7 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 	}
 	if (!bpffs_is_mounted(bpffs_mount_point()) || access(pin_root, F_OK)) {
 		if (req->all) {
-			detach_unpinned();
+			pin_prog_detach_unpinned(PROG_FUNC);
 			return 0;
 		}
 		pr_err("xdp-lb is not loaded on %s\n", req->ifaces.names[0]);
@@ -639,7 +491,7 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 		goto out;
 	}
 	err = 0;
-	err = lb_list_ifaces(pin_root, &st, &n);
+	err = pin_prog_list(pin_root, PROG_FUNC, &st, &n);
 	if (err) {
 		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
 		goto out;
@@ -667,9 +519,9 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 	st = NULL;
 	if (err)
 		goto out;
-	err = lb_list_ifaces(pin_root, &st, &n);
+	err = pin_prog_list(pin_root, PROG_FUNC, &st, &n);
 	if (!err && req->all)
-		detach_unpinned();
+		pin_prog_detach_unpinned(PROG_FUNC);
 	if (!err && n == 0 && !req->keep_maps) {
 		pr_debug("Last interface unloaded: removing %s\n", pin_root);
 		err = pin_dir_remove(pin_root);

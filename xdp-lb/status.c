@@ -22,7 +22,7 @@
 struct snapshot {
 	const char *state_dir;  /* where this namespace's state is pinned */
 	__u64 netns_inode;
-	struct lb_iface_state *ifs;
+	struct pinned_iface *ifs;
 	int nr_ifs;
 	struct lb_config cfg;
 	__u32 flow_capacity;
@@ -69,7 +69,7 @@ static int snapshot_take(const struct lb_maps *m, const char *pin_root,
 
 	memset(s, 0, sizeof(*s));
 	if (whole) {
-		err = lb_list_ifaces(pin_root, &s->ifs, &s->nr_ifs);
+		err = pin_prog_list(pin_root, PROG_FUNC, &s->ifs, &s->nr_ifs);
 		if (!err)
 			err = lb_config_get(m, &s->cfg);
 		if (!err)
@@ -147,7 +147,7 @@ static void print_text(const struct snapshot *s)
 	printf("  %-16s %-8s %-28s %-9s %s\n", "Interface", "Mode",
 	       "Dispatcher", "Priority", "Program id");
 	for (k = 0; k < s->nr_ifs; k++) {
-		const struct lb_iface_state *f = &s->ifs[k];
+		const struct pinned_iface *f = &s->ifs[k];
 		char d[64];
 
 		if (!f->attached)
@@ -229,7 +229,7 @@ static void print_json(const struct snapshot *s)
 	printf(",\"netns_inode\":%llu}", (unsigned long long)s->netns_inode);
 	printf(",\"interfaces\":[");
 	for (k = 0; k < s->nr_ifs; k++) {
-		const struct lb_iface_state *f = &s->ifs[k];
+		const struct pinned_iface *f = &s->ifs[k];
 
 		printf("%s{\"name\":", k ? "," : "");
 		json_str(stdout, f->name);

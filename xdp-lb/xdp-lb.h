@@ -16,7 +16,6 @@
 #define PIN_SUBDIR "xdp-lb"
 /* below PIN_SUBDIR, one directory per network namespace (lib/netns.h) */
 #define NETNS_DIR_FMT "netns-%llu"
-#define PROGRAMS_DIR "programs"
 
 /* Default weight of a new backend (also in man/xdp-lb.8). */
 #define LB_WEIGHT_DEFAULT 1
@@ -83,19 +82,5 @@ int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
  */
 int lb_open_state(const char *pin_root, struct lb_maps *maps);
 void lb_close_state(int lock_fd, struct lb_maps *maps);
-
-/* Interfaces xdp-lb is loaded on, from its program pins. */
-struct lb_iface_state {
-	char name[16];
-	int ifindex;            /* 0 if the interface is gone */
-	enum xdp_attach_mode mode;
-	bool attached;
-	bool dispatcher;        /* false: single program, no dispatcher */
-	unsigned int priority;
-	unsigned int prog_id;
-	int progs_on_iface;     /* programs under the dispatcher */
-};
-
-int lb_list_ifaces(const char *pin_root, struct lb_iface_state **out, int *n);
 
 #endif /* __XDP_LB_H */
