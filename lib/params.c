@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "env.h"
 #include "logging.h"
 #include "maglev.h"
 #include "params.h"
@@ -1040,7 +1041,7 @@ int dispatch_commands(const char *prog, int argc, char **argv,
 	/* set_log_level() clamps to LOG_VERBOSE */
 	set_log_level((enum logging_print_level)(LOG_INFO + verbose));
 	init_lib_logging();
-	ret = cmd->func(cfg, pin_root);
+	ret = env_check(cmd->needs) ?: cmd->func(cfg, pin_root);
 	if (ret < 0 || ret > 255)
 		ret = 1;
 out:

@@ -164,13 +164,17 @@ struct prog_command {
 	size_t cfg_size;
 	const char *doc;			/* one line, for both helps */
 	bool hidden;				/* not in the top-level help */
+	unsigned int needs;			/* env_check() before func (env.h) */
 };
 
-/* _defaults must point to a _cfgtype (or be NULL): checked at compile time. */
-#define DEFINE_COMMAND(_name, _func, _cfgtype, _options, _defaults, _doc) \
+/*
+ * _defaults must point to a _cfgtype (or be NULL): checked at compile time.
+ * More members may follow: DEFINE_COMMAND(..., "Doc", .needs = ENV_ROOT).
+ */
+#define DEFINE_COMMAND(_name, _func, _cfgtype, _options, _defaults, _doc, ...) \
 	{ .name = (_name), .func = (_func), .options = (_options),	\
 	  .defaults = (1 ? (_defaults) : (const _cfgtype *)0),		\
-	  .cfg_size = sizeof(_cfgtype), .doc = (_doc) }
+	  .cfg_size = sizeof(_cfgtype), .doc = (_doc), __VA_ARGS__ }
 
 #define END_COMMANDS { .name = NULL }
 
@@ -188,12 +192,14 @@ struct prog_command {
  * Runs "prog COMMAND [options] ARGS" from main()'s argc/argv (argv[0] is
  * ignored): matches the command, parses its options into a fresh config,
  * sets the log level (LOG_INFO + the number of -v) and the error prefix
- * ("prog cmd"), calls init_lib_logging() and then cmd->func(cfg, pin_root). pin_root is only
+ * ("prog cmd"), calls init_lib_logging(), checks what cmd->needs
+ * (env_check()) and then calls cmd->func(cfg, pin_root). pin_root is only
  * passed through. Returns the exit status:
  *   - the handler's (normalized: 0, or 1 on any error);
  *   - 0 after -h/--help, --version, "help" and "help COMMAND" (on stdout);
- *   - 1 after a usage error (one line on stderr) and with no command at
- *     all (the top-level help, on stderr).
+ *   - 1 after a usage error (one line on stderr), when the environment
+ *     lacks what the command needs, and with no command at all (the
+ *     top-level help, on stderr).
  */
 int dispatch_commands(const char *prog, int argc, char **argv,
 		      const struct prog_command *cmds, const char *pin_root);

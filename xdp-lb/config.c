@@ -31,7 +31,7 @@ static const char *vip_name(const struct vip_addr *v, int proto, char *buf,
 	return vip_label(v->family, &v->addr, v->port, proto, buf, len);
 }
 
-int lb_cmd_vip(const struct vip_req *req, const char *pin_root)
+int do_vip(const struct vip_req *req, const char *pin_root)
 {
 	struct lb_vip_key key;
 	const union lb_addr *snat;
@@ -82,7 +82,7 @@ out:
 	return err ? 1 : 0;
 }
 
-int lb_cmd_backend(const struct backend_req *req, const char *pin_root)
+int do_backend(const struct backend_req *req, const char *pin_root)
 {
 	struct lb_backend_entry *list = NULL, *cur = NULL;
 	struct lb_backend_spec spec;

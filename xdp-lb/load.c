@@ -371,7 +371,7 @@ static int map_sizes_get(const struct load_req *req, const char *pin_root,
 	return 0;
 }
 
-int lb_cmd_load(const struct load_req *req, const char *pin_root)
+int do_load(const struct load_req *req, const char *pin_root)
 {
 	enum xdp_attach_mode mode;
 	struct xdp_program *prog;
@@ -462,7 +462,7 @@ out:
 	return err ? 1 : 0;
 }
 
-int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
+int do_unload(const struct unload_req *req, const char *pin_root)
 {
 	struct pinned_iface *st = NULL;
 	int lock, n = 0, i, j, err = 0;

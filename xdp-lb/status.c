@@ -299,7 +299,7 @@ static void print_json(const struct snapshot *s)
 	printf("}}\n");
 }
 
-int lb_cmd_status(const struct status_req *req, const char *pin_root)
+int do_status(const struct status_req *req, const char *pin_root)
 {
 	struct netns_id ns;
 	struct snapshot s;
@@ -438,7 +438,7 @@ static void print_interval(const struct snapshot *s, const struct snapshot *p,
 	fflush(stdout);
 }
 
-int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
+int do_stats(const struct stats_req *req, const char *pin_root)
 {
 	struct snapshot s, prev;
 	struct timespec t0, t1;

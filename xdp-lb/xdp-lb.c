@@ -12,6 +12,7 @@
 
 #include "xdp-lb.h"
 #include "bpffs.h"
+#include "env.h"
 #include "logging.h"
 #include "netns.h"
 
@@ -154,106 +155,35 @@ static const struct prog_option stats_options[] = {
 	END_OPTIONS
 };
 
-#define CAP_NET_ADMIN_BIT 12
-#define CAP_SYS_ADMIN_BIT 21
-#define CAP_BPF_BIT 39
+DEFINE_HANDLER(handle_load, do_load, struct load_req)
+DEFINE_HANDLER(handle_unload, do_unload, struct unload_req)
+DEFINE_HANDLER(handle_status, do_status, struct status_req)
+DEFINE_HANDLER(handle_vip, do_vip, struct vip_req)
+DEFINE_HANDLER(handle_backend, do_backend, struct backend_req)
+DEFINE_HANDLER(handle_stats, do_stats, struct stats_req)
 
-/* Effective capabilities, from /proc/self/status (no libcap needed). */
-static bool has_caps(void)
-{
-	unsigned long long eff = 0;
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/self/status", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found && (eff & (1ULL << CAP_NET_ADMIN_BIT)) &&
-	       (eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_BPF_BIT)));
-}
-
-/* Checks shared by every command, before any state is touched. */
-static int prepare(const char *cmd, bool mount)
-{
-	const char *mnt = bpffs_mount_point();
-	bool mounted;
-	int err;
-
-	if (geteuid() != 0) {
-		pr_err("must be run as root\n");
-		return -EPERM;
-	}
-	if (!has_caps()) {
-		pr_err("must be run as root with CAP_SYS_ADMIN (or CAP_BPF) "
-		       "and CAP_NET_ADMIN\n");
-		return -EPERM;
-	}
-	if (!mount)
-		return 0;
-	err = bpffs_ensure(mnt, &mounted);
-	if (err) {
-		pr_err("bpffs is not mounted at %s and mounting it failed: %s\n",
-		       mnt, err == -ENOTEMPTY ? "the directory is not empty" :
-		       strerror(-err));
-		return err;
-	}
-	if (mounted)
-		pr_debug("Mounted bpffs at %s\n", mnt);
-	return 0;
-}
-
-static int do_load(const void *cfg, const char *pin_root)
-{
-	return prepare("load", true) ?: lb_cmd_load(cfg, pin_root);
-}
-
-static int do_unload(const void *cfg, const char *pin_root)
-{
-	return prepare("unload", false) ?: lb_cmd_unload(cfg, pin_root);
-}
-
-static int do_status(const void *cfg, const char *pin_root)
-{
-	return prepare("status", false) ?: lb_cmd_status(cfg, pin_root);
-}
-
-static int do_vip(const void *cfg, const char *pin_root)
-{
-	return prepare("vip", false) ?: lb_cmd_vip(cfg, pin_root);
-}
-
-static int do_backend(const void *cfg, const char *pin_root)
-{
-	return prepare("backend", false) ?: lb_cmd_backend(cfg, pin_root);
-}
-
-static int do_stats(const void *cfg, const char *pin_root)
-{
-	return prepare("stats", false) ?: lb_cmd_stats(cfg, pin_root);
-}
-
+/* load mounts bpffs if need be; the others find no state without it */
 static const struct prog_command cmds[] = {
-	DEFINE_COMMAND("load", do_load, struct load_req, load_options,
-		       &defaults_load, "Load xdp-lb on one or more interfaces"),
-	DEFINE_COMMAND("unload", do_unload, struct unload_req, unload_options,
-		       &defaults_unload, "Unload xdp-lb from interfaces"),
-	DEFINE_COMMAND("status", do_status, struct status_req, status_options,
+	DEFINE_COMMAND("load", handle_load, struct load_req, load_options,
+		       &defaults_load, "Load xdp-lb on one or more interfaces",
+		       .needs = ENV_ROOT | ENV_BPFFS),
+	DEFINE_COMMAND("unload", handle_unload, struct unload_req, unload_options,
+		       &defaults_unload, "Unload xdp-lb from interfaces",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("status", handle_status, struct status_req, status_options,
 		       &defaults_status,
-		       "Show interfaces, VIPs, backends, flows and counters"),
-	DEFINE_COMMAND("vip", do_vip, struct vip_req, vip_options,
-		       &defaults_vip, "Add, change or remove a VIP"),
-	DEFINE_COMMAND("backend", do_backend, struct backend_req, backend_options,
-		       &defaults_backend,
-		       "Add, change, drain (--weight 0) or remove a backend of a VIP"),
-	DEFINE_COMMAND("stats", do_stats, struct stats_req, stats_options,
-		       &defaults_stats, "Show live per-second rates per VIP and backend"),
+		       "Show interfaces, VIPs, backends, flows and counters",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("vip", handle_vip, struct vip_req, vip_options,
+		       &defaults_vip, "Add, change or remove a VIP",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("backend", handle_backend, struct backend_req,
+		       backend_options, &defaults_backend,
+		       "Add, change, drain (--weight 0) or remove a backend of a VIP",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("stats", handle_stats, struct stats_req, stats_options,
+		       &defaults_stats, "Show live per-second rates per VIP and backend",
+		       .needs = ENV_ROOT),
 	END_COMMANDS
 };
 

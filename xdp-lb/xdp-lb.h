@@ -69,12 +69,13 @@ struct stats_req {
 	bool json;
 };
 
-int lb_cmd_load(const struct load_req *req, const char *pin_root);
-int lb_cmd_unload(const struct unload_req *req, const char *pin_root);
-int lb_cmd_vip(const struct vip_req *req, const char *pin_root);
-int lb_cmd_backend(const struct backend_req *req, const char *pin_root);
-int lb_cmd_status(const struct status_req *req, const char *pin_root);
-int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
+/* The commands; they return the exit status. */
+int do_load(const struct load_req *req, const char *pin_root);
+int do_unload(const struct unload_req *req, const char *pin_root);
+int do_vip(const struct vip_req *req, const char *pin_root);
+int do_backend(const struct backend_req *req, const char *pin_root);
+int do_status(const struct status_req *req, const char *pin_root);
+int do_stats(const struct stats_req *req, const char *pin_root);
 
 /*
  * Opens the pinned maps for a configuration command and takes the lock;
