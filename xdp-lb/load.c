@@ -51,66 +51,6 @@ static int enable_forwarding(const char *ifname)
 	return err;
 }
 
-static bool maps_pinned(const char *pin_root)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[LB_MI_CONFIG]);
-	return access(path, F_OK) == 0;
-}
-
-/*
- * The state in pin_root is this network namespace's unless it records
- * another namespace's cookie: then that namespace is gone and this one got
- * its inode number (lib/netns.h), and the state is dropped so that this
- * namespace starts empty (returns 1). State that records no cookie is
- * claimed. Call with the lock held, before reading the state.
- */
-static int claim_state(const char *pin_root)
-{
-	struct lb_config cfg;
-	struct netns_id ns;
-	struct lb_maps maps;
-	__u32 mine;
-	int err;
-
-	if (netns_self(&ns) || !ns.cookie || !maps_pinned(pin_root))
-		return 0;
-	mine = (__u32)ns.cookie;
-	/* unreadable state is left for the caller to report */
-	if (lb_maps_open_pinned(pin_root, &maps))
-		return 0;
-	err = lb_config_get(&maps, &cfg);
-	if (err || cfg.netns_cookie == mine)
-		goto out;
-	if (!cfg.netns_cookie) {
-		cfg.netns_cookie = mine;
-		err = lb_config_set(&maps, &cfg);
-		goto out;
-	}
-	pr_debug("Removing the state in %s: it is a deleted network namespace's "
-		 "(cookie %u, this one's is %u)\n", pin_root, cfg.netns_cookie, mine);
-	lb_maps_close(&maps);
-	return pin_dir_clear(pin_root) ?: 1;
-out:
-	lb_maps_close(&maps);
-	return err;
-}
-
-static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
-{
-	char path[4096];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[idx]);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	err = lb_map_max_entries(fd, max);
-	close(fd);
-	return err;
-}
-
 /*
  * Refuse early, with a clear message, an interface whose XDP program was
  * not attached through libxdp's dispatcher: libxdp would refuse it too
@@ -200,7 +140,7 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		char buf[256];
 
 		libxdp_strerror(err, buf, sizeof(buf));
-		if (err == -EINVAL && maps_pinned(pin_root))
+		if (err == -EINVAL && lb_maps_pinned(pin_root))
 			pr_err("cannot attach on %s: the pinned state in %s does "
 			       "not match this xdp-lb (other version or sizes); "
 			       "run 'xdp-lb unload --all' first\n", ifname, pin_root);
@@ -354,7 +294,7 @@ static int map_sizes_get(const struct load_req *req, const char *pin_root,
 			sz->cap[i] = want[i] ? want[i] : caps[i].dflt;
 			continue;
 		}
-		err = pinned_max_entries(pin_root, caps[i].map, &cur);
+		err = lb_map_pinned_max_entries(pin_root, caps[i].map, &cur);
 		if (err) {
 			pr_err("cannot read the pinned %s: %s\n",
 			       caps[i].what, strerror(-err));
@@ -375,7 +315,7 @@ int do_load(const struct load_req *req, const char *pin_root)
 {
 	enum xdp_attach_mode mode;
 	struct xdp_program *prog;
-	bool created, legacy = false;
+	bool created, dropped, legacy = false;
 	struct map_sizes sz;
 	int lock, i, j, err = 0;
 
@@ -384,13 +324,13 @@ int do_load(const struct load_req *req, const char *pin_root)
 		pr_err("cannot create or lock %s: %s\n", pin_root, strerror(-lock));
 		return 1;
 	}
-	err = claim_state(pin_root);
-	if (err < 0) {
+	err = lb_state_claim(pin_root, &dropped);
+	if (err) {
 		pr_err("cannot remove the state a deleted network namespace "
 		       "left in %s: %s\n", pin_root, strerror(-err));
 		goto out;
 	}
-	created = !maps_pinned(pin_root);
+	created = !lb_maps_pinned(pin_root);
 	err = map_sizes_get(req, pin_root, created, &sz);
 	if (err)
 		goto out;
@@ -465,6 +405,7 @@ out:
 int do_unload(const struct unload_req *req, const char *pin_root)
 {
 	struct pinned_iface *st = NULL;
+	bool dropped;
 	int lock, n = 0, i, j, err = 0;
 
 	if (!req->all && req->ifaces.count == 0) {
@@ -484,8 +425,8 @@ int do_unload(const struct unload_req *req, const char *pin_root)
 		pr_err("cannot lock %s: %s\n", pin_root, strerror(-lock));
 		return 1;
 	}
-	err = claim_state(pin_root);
-	if (err < 0) {
+	err = lb_state_claim(pin_root, &dropped);
+	if (err) {
 		pr_err("cannot remove the state a deleted network namespace "
 		       "left in %s: %s\n", pin_root, strerror(-err));
 		goto out;
@@ -535,10 +476,11 @@ out:
 
 int lb_open_state(const char *pin_root, struct lb_maps *maps)
 {
+	bool dropped;
 	int lock, err;
 
 	lb_maps_init(maps);
-	if (!bpffs_is_mounted(bpffs_mount_point()) || !maps_pinned(pin_root)) {
+	if (!bpffs_is_mounted(bpffs_mount_point()) || !lb_maps_pinned(pin_root)) {
 		pr_err("xdp-lb is not loaded in this network namespace (no "
 		       "state in %s); run 'xdp-lb load <ifname>' first\n", pin_root);
 		return -1;
@@ -548,9 +490,9 @@ int lb_open_state(const char *pin_root, struct lb_maps *maps)
 		pr_err("cannot lock %s: %s\n", pin_root, strerror(-lock));
 		return -1;
 	}
-	err = claim_state(pin_root);
-	if (err) {
-		if (err > 0) {
+	err = lb_state_claim(pin_root, &dropped);
+	if (err || dropped) {
+		if (!err) {
 			pin_dir_remove(pin_root);
 			pin_dir_remove_parent(pin_root);
 			pr_err("xdp-lb is not loaded in this network namespace "
