@@ -14,7 +14,6 @@
 #include "xdp-lb.h"
 #include "format.h"
 #include "logging.h"
-#include "neigh.h"
 
 static void vip_key_of(const struct vip_addr *v, int proto, struct lb_vip_key *k)
 {
@@ -84,13 +83,12 @@ out:
 
 int do_backend(const struct backend_req *req, const char *pin_root)
 {
-	struct lb_backend_entry *list = NULL, *cur = NULL;
 	struct lb_backend_spec spec;
 	struct lb_vip_key key;
 	struct lb_maps maps;
 	char name[VIP_LABEL_STRLEN], a[ADDR_STRLEN];
 	struct lb_vip vip;
-	size_t n = 0, i;
+	bool must_be_new;
 	int lock, err;
 
 	vip_name(&req->vip, req->proto, name, sizeof(name));
@@ -124,53 +122,26 @@ int do_backend(const struct backend_req *req, const char *pin_root)
 		goto out;
 	}
 
-	err = lb_backend_list(&maps, vip.id, &list, &n);
-	if (err) {
-		pr_err("cannot read the backends of %s: %s\n", name,
-		       strerror(-err));
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if (!memcmp(&list[i].be.addr, &req->addr.addr, sizeof(req->addr.addr)))
-			cur = &list[i];
-	if (cur && !req->port_set && !req->weight_set && !req->mac_set) {
-		pr_err("%s is already a backend of VIP %s (change it with "
-		       "--weight, --port or --mac)\n", a, name);
-		err = -EEXIST;
-		goto out;
-	}
 	memset(&spec, 0, sizeof(spec));
 	spec.family = req->addr.family;
 	spec.addr = req->addr.addr;
-	spec.weight = cur ? cur->be.weight : LB_WEIGHT_DEFAULT;
-	spec.port = cur ? cur->be.port : 0;
-	if (req->weight_set)
-		spec.weight = req->weight;
-	if (req->port_set)
-		spec.port = htons(req->port);
-	if (req->mac_set) {
-		spec.has_mac = true;
-		memcpy(spec.mac, req->mac, 6);
-	}
-	/*
-	 * Have the kernel resolve the next hop before the table can send the
-	 * backend a first packet (lb_recover() does it again after a kill).
-	 */
-	if (!spec.has_mac) {
-		int nerr = neigh_ensure_managed(spec.family, &spec.addr);
-
-		if (nerr)
-			pr_warn("Warning: no managed neighbour entry for %s (%s): its "
-				"first packets go to the kernel until it is resolved\n",
-				a, strerror(-nerr));
-	}
-	err = lb_backend_set(&maps, &key, &spec, false);
-	if (err == -ENOSPC)
+	spec.weight = req->weight;
+	spec.keep_weight = !req->weight_set;
+	spec.port = htons(req->port);
+	spec.keep_port = !req->port_set;
+	spec.has_mac = req->mac_set;
+	memcpy(spec.mac, req->mac, sizeof(spec.mac));
+	/* without a change to make, an existing backend is a mistake */
+	must_be_new = !req->port_set && !req->weight_set && !req->mac_set;
+	err = lb_backend_set(&maps, &key, &spec, must_be_new);
+	if (err == -EEXIST)
+		pr_err("%s is already a backend of VIP %s (change it with "
+		       "--weight, --port or --mac)\n", a, name);
+	else if (err == -ENOSPC)
 		pr_err("no room for backend %s: every backend slot is in use\n", a);
 	else if (err)
 		pr_err("cannot set backend %s: %s\n", a, strerror(-err));
 out:
-	free(list);
 	lb_close_state(lock, &maps);
 	return err ? 1 : 0;
 }

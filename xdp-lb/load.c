@@ -512,6 +512,8 @@ int lb_open_state(const char *pin_root, struct lb_maps *maps)
 		pin_dir_unlock(lock);
 		return -1;
 	}
+	/* backends of the live state get managed neighbour entries */
+	maps->manage_neigh = true;
 	err = lb_recover(maps);
 	if (err) {
 		pr_err("cannot finish an interrupted update: %s\n", strerror(-err));
