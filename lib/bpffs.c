@@ -101,11 +101,12 @@ static int mkdir_with_parent(const char *dir)
 	return 0;
 }
 
-int pin_dir_lock(const char *dir, bool create)
+int pin_dir_lock(const char *dir, bool create, int *lock)
 {
 	struct stat held, now;
 	int fd, err, tries;
 
+	*lock = -1;
 	for (tries = 0; tries < 10; tries++) {
 		/* a last unload elsewhere may remove the parent meanwhile */
 		if (create) {
@@ -130,8 +131,10 @@ int pin_dir_lock(const char *dir, bool create)
 		 * last unload does): then this lock guards nothing.
 		 */
 		if (!fstat(fd, &held) && !stat(dir, &now) &&
-		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
-			return fd;
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+			*lock = fd;
+			return 0;
+		}
 		close(fd);
 		if (!create)
 			return -ENOENT;
@@ -352,22 +355,19 @@ int pin_prog_detach_unpinned(const char *prog)
 {
 	struct if_nameindex *ifs, *i;
 	struct xdp_multiprog *mp;
-	int n = 0;
 
 	ifs = if_nameindex();
 	if (!ifs)
-		return 0;
+		return -errno;
 	for (i = ifs; i->if_index; i++) {
 		mp = xdp_multiprog__get_from_ifindex(i->if_index);
 		if (libxdp_get_error(mp))
 			continue;
-		if (detach_by_name(mp, i->if_index, prog)) {
+		if (detach_by_name(mp, i->if_index, prog))
 			pr_info("Detached %s from %s (its pins were gone)\n",
 				prog, i->if_name);
-			n++;
-		}
 		xdp_multiprog__close(mp);
 	}
 	if_freenameindex(ifs);
-	return n;
+	return 0;
 }

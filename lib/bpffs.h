@@ -32,12 +32,12 @@ int bpffs_ensure(const char *mnt, bool *mounted);
 int pin_root_path(char *buf, size_t len, const char *subdir);
 /*
  * Opens (creating it and its parent with mode 0700 when create is set) the
- * pin directory and takes an exclusive lock on it; returns the fd or a
- * negative errno (-ENOENT when it does not exist and create is false). A
- * directory removed while waiting for the lock is not returned: with create
- * set, the new one is locked instead.
+ * pin directory and takes an exclusive lock on it, held by *lock; -ENOENT
+ * when it does not exist and create is false. A directory removed while
+ * waiting for the lock is not returned: with create set, the new one is
+ * locked instead.
  */
-int pin_dir_lock(const char *dir, bool create);
+int pin_dir_lock(const char *dir, bool create, int *lock);
 void pin_dir_unlock(int fd);
 /* Removes the pins and directories below a directory, keeping it. */
 int pin_dir_clear(const char *dir);
@@ -81,7 +81,6 @@ int pin_prog_list(const char *pin_root, const char *prog,
 /*
  * Detaches the programs named prog from every interface, found by name:
  * the way back when the pins that record them were removed by hand.
- * Returns how many it detached.
  */
 int pin_prog_detach_unpinned(const char *prog);
 

@@ -64,6 +64,7 @@
 #ifndef __PARAMS_H
 #define __PARAMS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -204,14 +205,18 @@ struct prog_command {
 int dispatch_commands(const char *prog, int argc, char **argv,
 		      const struct prog_command *cmds, const char *pin_root);
 
-/* parse_command_line(): --help or --version was handled, don't run. */
-#define PARAMS_DONE 1
+/*
+ * parse_command_line(): --help or --version was handled, don't run. An
+ * errno like every other result, but never one of a parse error.
+ */
+#define PARAMS_DONE (-ECANCELED)
 
 /*
  * The parsing step of dispatch_commands(): argv[0] is the command word,
  * cfg holds cmd->cfg_size bytes. Returns 0 (cfg is ready; *verbose, if
- * not NULL, gets the number of -v), PARAMS_DONE, or a negative errno
- * after printing the error line. Call free_command_cfg() in every case.
+ * not NULL, gets the number of -v), PARAMS_DONE, or another negative
+ * errno after printing the error line. Call free_command_cfg() in every
+ * case.
  */
 int parse_command_line(const char *prog, const struct prog_command *cmd,
 		       int argc, char **argv, void *cfg, unsigned int *verbose);

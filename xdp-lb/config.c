@@ -34,38 +34,38 @@ int do_vip(const struct vip_req *req, const char *pin_root)
 {
 	struct lb_vip_key key;
 	const union lb_addr *snat;
-	struct lb_maps maps;
 	char name[VIP_LABEL_STRLEN], a[ADDR_STRLEN];
+	struct cmd_state st;
 	struct lb_vip vip;
-	int lock, err;
+	int err;
 
 	vip_name(&req->vip, req->proto, name, sizeof(name));
 	if (req->remove && (req->snat_set || req->ring_size)) {
 		pr_err("--remove takes no --snat or --ring-size\n");
-		return 1;
+		return -EINVAL;
 	}
 	if (req->snat_set && req->snat.family != req->vip.family) {
 		pr_err("SNAT address %s is not of the VIP's address family\n",
 		       addr_str(req->snat.family, &req->snat.addr, a, sizeof(a)));
-		return 1;
+		return -EINVAL;
 	}
 	vip_key_of(&req->vip, req->proto, &key);
 	snat = req->snat_set ? &req->snat.addr : &req->vip.addr;
 
-	lock = lb_open_state(pin_root, &maps);
-	if (lock < 0)
-		return 1;
+	err = cmd_state_open(pin_root, &st);
+	if (err)
+		return err;
 	if (req->remove) {
-		err = lb_vip_remove(&maps, &key);
+		err = lb_vip_remove(&st.maps, &key);
 		if (err == -ENOENT)
 			pr_err("unknown VIP %s\n", name);
 		else if (err)
 			pr_err("cannot remove VIP %s: %s\n", name, strerror(-err));
 		goto out;
 	}
-	if (!req->snat_set && lb_vip_get(&maps, &key, &vip) == 0)
+	if (!req->snat_set && lb_vip_get(&st.maps, &key, &vip) == 0)
 		snat = &vip.snat; /* an update without --snat keeps it */
-	err = lb_vip_set(&maps, &key, snat, req->ring_size);
+	err = lb_vip_set(&st.maps, &key, snat, req->ring_size);
 	if (err == -EBUSY)
 		pr_err("VIP %s exists with another ring size; remove it "
 		       "first to change the size\n", name);
@@ -77,43 +77,43 @@ int do_vip(const struct vip_req *req, const char *pin_root)
 	else if (err)
 		pr_err("cannot set VIP %s: %s\n", name, strerror(-err));
 out:
-	lb_close_state(lock, &maps);
-	return err ? 1 : 0;
+	cmd_state_close(&st);
+	return err;
 }
 
 int do_backend(const struct backend_req *req, const char *pin_root)
 {
 	struct lb_backend_spec spec;
 	struct lb_vip_key key;
-	struct lb_maps maps;
 	char name[VIP_LABEL_STRLEN], a[ADDR_STRLEN];
+	struct cmd_state st;
 	struct lb_vip vip;
 	bool must_be_new;
-	int lock, err;
+	int err;
 
 	vip_name(&req->vip, req->proto, name, sizeof(name));
 	addr_str(req->addr.family, &req->addr.addr, a, sizeof(a));
 	if (req->remove && (req->port_set || req->weight_set || req->mac_set)) {
 		pr_err("--remove takes no --port, --weight or --mac\n");
-		return 1;
+		return -EINVAL;
 	}
 	if (req->addr.family != req->vip.family) {
 		pr_err("backend %s and VIP %s are of different address "
 		       "families\n", a, name);
-		return 1;
+		return -EINVAL;
 	}
 	vip_key_of(&req->vip, req->proto, &key);
 
-	lock = lb_open_state(pin_root, &maps);
-	if (lock < 0)
-		return 1;
-	err = lb_vip_get(&maps, &key, &vip);
+	err = cmd_state_open(pin_root, &st);
+	if (err)
+		return err;
+	err = lb_vip_get(&st.maps, &key, &vip);
 	if (err) {
 		pr_err("unknown VIP %s\n", name);
 		goto out;
 	}
 	if (req->remove) {
-		err = lb_backend_remove(&maps, &key, req->addr.family, &req->addr.addr);
+		err = lb_backend_remove(&st.maps, &key, req->addr.family, &req->addr.addr);
 		if (err == -ENOENT)
 			pr_err("%s is not a backend of VIP %s\n", a, name);
 		else if (err)
@@ -133,7 +133,7 @@ int do_backend(const struct backend_req *req, const char *pin_root)
 	memcpy(spec.mac, req->mac, sizeof(spec.mac));
 	/* without a change to make, an existing backend is a mistake */
 	must_be_new = !req->port_set && !req->weight_set && !req->mac_set;
-	err = lb_backend_set(&maps, &key, &spec, must_be_new);
+	err = lb_backend_set(&st.maps, &key, &spec, must_be_new);
 	if (err == -EEXIST)
 		pr_err("%s is already a backend of VIP %s (change it with "
 		       "--weight, --port or --mac)\n", a, name);
@@ -142,6 +142,6 @@ int do_backend(const struct backend_req *req, const char *pin_root)
 	else if (err)
 		pr_err("cannot set backend %s: %s\n", a, strerror(-err));
 out:
-	lb_close_state(lock, &maps);
-	return err ? 1 : 0;
+	cmd_state_close(&st);
+	return err;
 }

@@ -251,8 +251,6 @@ static int init_config(const char *pin_root, const struct load_req *req,
 		err = lb_ring_rebuild(&maps, &vips[i].vip);
 	free(vips);
 out:
-	if (err > 0 || err == -1)
-		err = -EINVAL;
 	if (err)
 		pr_err("cannot initialise the configuration: %s\n", strerror(-err));
 	lb_maps_close(&maps);
@@ -319,17 +317,9 @@ int do_load(const struct load_req *req, const char *pin_root)
 	struct map_sizes sz;
 	int lock, i, j, err = 0;
 
-	lock = pin_dir_lock(pin_root, true);
-	if (lock < 0) {
-		pr_err("cannot create or lock %s: %s\n", pin_root, strerror(-lock));
-		return 1;
-	}
-	err = lb_state_claim(pin_root, &dropped);
-	if (err) {
-		pr_err("cannot remove the state a deleted network namespace "
-		       "left in %s: %s\n", pin_root, strerror(-err));
-		goto out;
-	}
+	err = cmd_state_lock(pin_root, true, &lock, &dropped);
+	if (err)
+		return err;
 	created = !lb_maps_pinned(pin_root);
 	err = map_sizes_get(req, pin_root, created, &sz);
 	if (err)
@@ -390,16 +380,14 @@ int do_load(const struct load_req *req, const char *pin_root)
 			struct pinned_iface *st;
 			int n;
 
-			if (pin_prog_list(pin_root, PROG_FUNC, &st, &n) == 0 && n == 0) {
-				pin_dir_remove(pin_root);
-				pin_dir_remove_parent(pin_root);
-			}
+			if (pin_prog_list(pin_root, PROG_FUNC, &st, &n) == 0 && n == 0)
+				cmd_state_remove(pin_root);
 			free(st);
 		}
 	}
 out:
 	pin_dir_unlock(lock);
-	return err ? 1 : 0;
+	return err;
 }
 
 int do_unload(const struct unload_req *req, const char *pin_root)
@@ -410,7 +398,7 @@ int do_unload(const struct unload_req *req, const char *pin_root)
 
 	if (!req->all && req->ifaces.count == 0) {
 		pr_err("specify an interface or --all\n");
-		return 1;
+		return -EINVAL;
 	}
 	if (!bpffs_is_mounted(bpffs_mount_point()) || access(pin_root, F_OK)) {
 		if (req->all) {
@@ -418,20 +406,11 @@ int do_unload(const struct unload_req *req, const char *pin_root)
 			return 0;
 		}
 		pr_err("xdp-lb is not loaded on %s\n", req->ifaces.names[0]);
-		return 1;
+		return -ENOENT;
 	}
-	lock = pin_dir_lock(pin_root, false);
-	if (lock < 0) {
-		pr_err("cannot lock %s: %s\n", pin_root, strerror(-lock));
-		return 1;
-	}
-	err = lb_state_claim(pin_root, &dropped);
-	if (err) {
-		pr_err("cannot remove the state a deleted network namespace "
-		       "left in %s: %s\n", pin_root, strerror(-err));
-		goto out;
-	}
-	err = 0;
+	err = cmd_state_lock(pin_root, false, &lock, &dropped);
+	if (err)
+		return err;
 	err = pin_prog_list(pin_root, PROG_FUNC, &st, &n);
 	if (err) {
 		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
@@ -461,70 +440,20 @@ int do_unload(const struct unload_req *req, const char *pin_root)
 	if (err)
 		goto out;
 	err = pin_prog_list(pin_root, PROG_FUNC, &st, &n);
-	if (!err && req->all)
+	if (err) {
+		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
+		goto out;
+	}
+	if (req->all)
 		pin_prog_detach_unpinned(PROG_FUNC);
-	if (!err && n == 0 && !req->keep_maps) {
+	if (n == 0 && !req->keep_maps) {
 		pr_debug("Last interface unloaded: removing %s\n", pin_root);
-		err = pin_dir_remove(pin_root);
-		pin_dir_remove_parent(pin_root);
+		err = cmd_state_remove(pin_root);
+		if (err)
+			pr_err("cannot remove %s: %s\n", pin_root, strerror(-err));
 	}
 out:
 	free(st);
 	pin_dir_unlock(lock);
-	return err ? 1 : 0;
-}
-
-int lb_open_state(const char *pin_root, struct lb_maps *maps)
-{
-	bool dropped;
-	int lock, err;
-
-	lb_maps_init(maps);
-	if (!bpffs_is_mounted(bpffs_mount_point()) || !lb_maps_pinned(pin_root)) {
-		pr_err("xdp-lb is not loaded in this network namespace (no "
-		       "state in %s); run 'xdp-lb load <ifname>' first\n", pin_root);
-		return -1;
-	}
-	lock = pin_dir_lock(pin_root, false);
-	if (lock < 0) {
-		pr_err("cannot lock %s: %s\n", pin_root, strerror(-lock));
-		return -1;
-	}
-	err = lb_state_claim(pin_root, &dropped);
-	if (err || dropped) {
-		if (!err) {
-			pin_dir_remove(pin_root);
-			pin_dir_remove_parent(pin_root);
-			pr_err("xdp-lb is not loaded in this network namespace "
-			       "(removed what a deleted namespace left in %s); run "
-			       "'xdp-lb load <ifname>' first\n", pin_root);
-		} else {
-			pr_err("cannot remove the state a deleted network "
-			       "namespace left in %s: %s\n", pin_root, strerror(-err));
-		}
-		pin_dir_unlock(lock);
-		return -1;
-	}
-	err = lb_maps_open_pinned(pin_root, maps);
-	if (err) {
-		pr_err("cannot open the pinned maps in %s: %s\n", pin_root,
-		       strerror(-err));
-		pin_dir_unlock(lock);
-		return -1;
-	}
-	/* backends of the live state get managed neighbour entries */
-	maps->manage_neigh = true;
-	err = lb_recover(maps);
-	if (err) {
-		pr_err("cannot finish an interrupted update: %s\n", strerror(-err));
-		lb_close_state(lock, maps);
-		return -1;
-	}
-	return lock;
-}
-
-void lb_close_state(int lock_fd, struct lb_maps *maps)
-{
-	lb_maps_close(maps);
-	pin_dir_unlock(lock_fd);
+	return err;
 }

@@ -301,20 +301,20 @@ static void print_json(const struct snapshot *s)
 
 int do_status(const struct status_req *req, const char *pin_root)
 {
+	struct cmd_state st;
 	struct netns_id ns;
 	struct snapshot s;
-	struct lb_maps maps;
-	int lock, err;
+	int err;
 
-	lock = lb_open_state(pin_root, &maps);
-	if (lock < 0)
-		return 1;
-	err = snapshot_take(&maps, pin_root, true, &s);
-	lb_close_state(lock, &maps);
+	err = cmd_state_open(pin_root, &st);
+	if (err)
+		return err;
+	err = snapshot_take(&st.maps, pin_root, true, &s);
+	cmd_state_close(&st);
 	if (err) {
 		pr_err("cannot read the state in %s: %s\n", pin_root,
 		       strerror(-err));
-		return 1;
+		return err;
 	}
 	s.state_dir = pin_root;
 	if (!netns_self(&ns))
@@ -442,19 +442,20 @@ int do_stats(const struct stats_req *req, const char *pin_root)
 {
 	struct snapshot s, prev;
 	struct timespec t0, t1;
-	struct lb_maps maps;
+	struct cmd_state st;
 	__u32 n = 0;
-	int lock, err;
+	int err;
 
+	err = cmd_state_open(pin_root, &st);
+	if (err)
+		return err;
 	/* The lock is only held to open the maps: reading needs none. */
-	lock = lb_open_state(pin_root, &maps);
-	if (lock < 0)
-		return 1;
-	pin_dir_unlock(lock);
+	pin_dir_unlock(st.lock);
+	st.lock = -1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	err = snapshot_take(&maps, pin_root, false, &prev);
+	err = snapshot_take(&st.maps, pin_root, false, &prev);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!err && !stop && (!req->count || n < req->count)) {
 		struct timespec req_ts = { .tv_sec = req->interval };
@@ -463,7 +464,7 @@ int do_stats(const struct stats_req *req, const char *pin_root)
 			;
 		if (stop)
 			break;
-		err = snapshot_take(&maps, pin_root, false, &s);
+		err = snapshot_take(&st.maps, pin_root, false, &s);
 		if (err)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -475,11 +476,9 @@ int do_stats(const struct stats_req *req, const char *pin_root)
 		n++;
 	}
 	snapshot_free(&prev);
-	lb_maps_close(&maps);
-	if (err) {
+	cmd_state_close(&st);
+	if (err)
 		pr_err("cannot read the state in %s: %s\n", pin_root,
 		       strerror(-err));
-		return 1;
-	}
-	return 0;
+	return err;
 }

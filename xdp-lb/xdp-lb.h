@@ -69,7 +69,7 @@ struct stats_req {
 	bool json;
 };
 
-/* The commands; they return the exit status. */
+/* The commands: 0 or a negative errno, after printing the error. */
 int do_load(const struct load_req *req, const char *pin_root);
 int do_unload(const struct unload_req *req, const char *pin_root);
 int do_vip(const struct vip_req *req, const char *pin_root);
@@ -77,11 +77,25 @@ int do_backend(const struct backend_req *req, const char *pin_root);
 int do_status(const struct status_req *req, const char *pin_root);
 int do_stats(const struct stats_req *req, const char *pin_root);
 
+/* The pinned state, for the commands (state.c). */
+struct cmd_state {
+	int lock;               /* the pin directory's, or -1 */
+	struct lb_maps maps;
+};
+
 /*
- * Opens the pinned maps for a configuration command and takes the lock;
- * prints the error itself. Returns the lock fd (>= 0) or -1.
+ * Locks pin_root (creating it first with create) and claims the state in
+ * it (lb_state_claim(): *dropped when it was a deleted namespace's).
  */
-int lb_open_state(const char *pin_root, struct lb_maps *maps);
-void lb_close_state(int lock_fd, struct lb_maps *maps);
+int cmd_state_lock(const char *pin_root, bool create, int *lock,
+		   bool *dropped);
+/* Removes pin_root, and the directory of all namespaces if it is empty. */
+int cmd_state_remove(const char *pin_root);
+/*
+ * The state for vip, backend, status and stats: there, locked, claimed,
+ * opened and recovered. After a failure nothing is left open.
+ */
+int cmd_state_open(const char *pin_root, struct cmd_state *st);
+void cmd_state_close(struct cmd_state *st);
 
 #endif /* __XDP_LB_H */
