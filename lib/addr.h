@@ -17,6 +17,19 @@
 #include <linux/types.h>
 #include <xdp_lb/lb_common.h>
 
+/* An address as options take it (params.h OPT_IPADDR). */
+struct ip_addr {
+	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
+	union lb_addr addr;
+};
+
+/* A VIP as options take it (params.h OPT_VIP). */
+struct vip_addr {
+	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
+	union lb_addr addr;
+	__u16 port;		/* host byte order; 0 = all ports */
+};
+
 /*
  * Dotted IPv4 ("10.0.0.1") or textual IPv6 ("fd00::1"): the text is IPv6
  * when it contains a ':'. Brackets and zone ids ("%eth0") are refused.

@@ -362,8 +362,7 @@ int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 
 	if (!key_valid(key))
 		return -EINVAL;
-	if (ring_size && (!maglev_is_prime(ring_size) ||
-			  ring_size > LB_RING_SIZE_MAX))
+	if (ring_size && maglev_size_check(ring_size))
 		return -EINVAL;
 
 	if (lb_vip_get(m, key, &old) == 0) {

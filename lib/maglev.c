@@ -67,6 +67,13 @@ bool maglev_is_prime(__u32 n)
 	return true;
 }
 
+const char *maglev_size_check(__u64 n)
+{
+	if (n > LB_RING_SIZE_MAX)
+		return "too large for a Maglev table";
+	return maglev_is_prime(n) ? NULL : "must be a prime number";
+}
+
 size_t maglev_diff(const __u32 *a, const __u32 *b, __u32 ring_size)
 {
 	size_t diff = 0;

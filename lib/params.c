@@ -23,7 +23,6 @@
 #include "addr.h"
 #include "env.h"
 #include "logging.h"
-#include "maglev.h"
 #include "params.h"
 
 #ifndef XDP_LB_VERSION
@@ -78,13 +77,6 @@ static const char *quote(const char *s, char *buf, size_t len)
 }
 
 #define QUOTE_BUFSIZE (QUOTE_MAX + 4)
-
-const char *check_prime(__u64 value)
-{
-	if (value > UINT32_MAX || !maglev_is_prime(value))
-		return "must be a prime number";
-	return NULL;
-}
 
 /* Iteration over an option table; a NULL table has no options. */
 #define FOR_EACH_OPTION(opt, opts)					\

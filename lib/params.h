@@ -70,7 +70,8 @@
 #include <stdio.h>
 #include <net/if.h>
 #include <linux/types.h>
-#include <xdp_lb/lb_common.h>
+
+#include "addr.h"
 
 enum option_type {
 	OPT_NONE = 0,		/* only in END_OPTIONS */
@@ -80,8 +81,8 @@ enum option_type {
 	OPT_U32,		/* unsigned integer (1/2/4/8 bytes): decimal in .min-.max */
 	OPT_ENUM,		/* int or enum: the value of one .enum_vals name */
 	OPT_PORT,		/* __u16, host byte order: 1-65535 */
-	OPT_IPADDR,		/* struct ip_addr: see addr_parse() */
-	OPT_VIP,		/* struct vip_addr: see vip_parse() */
+	OPT_IPADDR,		/* struct ip_addr (addr.h): see addr_parse() */
+	OPT_VIP,		/* struct vip_addr (addr.h): see vip_parse() */
 	OPT_MACADDR,		/* __u8[6] */
 	OPT_SEED,		/* __u32[4]: see seed_parse() */
 	OPT_IFNAME_MULTI,	/* struct iface_list: interfaces, resolved to ifindexes */
@@ -91,19 +92,6 @@ enum option_type {
 struct enum_val {
 	const char *name;	/* matched case-insensitively */
 	int value;
-};
-
-/* OPT_IPADDR */
-struct ip_addr {
-	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
-	union lb_addr addr;
-};
-
-/* OPT_VIP */
-struct vip_addr {
-	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
-	union lb_addr addr;
-	__u16 port;		/* host byte order; 0 = all ports */
 };
 
 /*
@@ -246,8 +234,5 @@ void print_version(FILE *f, const char *prog);
  * set_log_stream()). NULL restores stdout/stderr (for tests).
  */
 void params_set_output(FILE *out, FILE *err);
-
-/* For OPT_U32 .check: "must be a prime number" unless value is prime. */
-const char *check_prime(__u64 value);
 
 #endif /* __PARAMS_H */

@@ -14,6 +14,7 @@
 #include "bpffs.h"
 #include "env.h"
 #include "logging.h"
+#include "maglev.h"
 #include "netns.h"
 
 static const struct enum_val mode_vals[] = {
@@ -97,7 +98,7 @@ static const struct prog_option vip_options[] = {
 		      .help = "Source address towards the backends; default the VIP address"),
 	DEFINE_OPTION("ring-size", OPT_U32, struct vip_req, ring_size,
 		      .metavar = "N", .min = 2, .max = LB_RING_SIZE_MAX,
-		      .check = check_prime, .noun = "ring size",
+		      .check = maglev_size_check, .noun = "ring size",
 		      .help = "Maglev table size, a prime; default 65537"),
 	DEFINE_OPTION("remove", OPT_BOOL, struct vip_req, remove,
 		      .short_opt = 'r', .help = "Remove the VIP"),

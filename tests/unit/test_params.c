@@ -26,6 +26,7 @@
 #include "addr.h"
 #include "format.h"
 #include "logging.h"
+#include "maglev.h"
 #include "params.h"
 
 #define PROG "xdp-lb"
@@ -146,7 +147,7 @@ static const struct prog_option vip_options[] = {
 		      OPT_SET_FLAG(struct vip_cfg, snat_set),
 		      .help = "Source address towards the backends"),
 	DEFINE_OPTION("ring-size", OPT_U32, struct vip_cfg, ring_size,
-		      .min = 3, .max = LB_RING_SIZE_MAX, .check = check_prime,
+		      .min = 3, .max = LB_RING_SIZE_MAX, .check = maglev_size_check,
 		      .help = "Maglev table size, a prime; default 65537"),
 	DEFINE_OPTION("remove", OPT_BOOL, struct vip_cfg, remove,
 		      .short_opt = 'r', .help = "Remove the VIP"),
