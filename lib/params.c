@@ -227,9 +227,33 @@ static void print_help_line(FILE *f, const char *left, const char *help,
 	fputc('\n', f);
 }
 
-static void print_option_line(FILE *f, const struct prog_option *opt)
+/* The defaults' value of an option, as --help shows it ("1", "tcp"). */
+static const char *default_str(const struct prog_command *cmd,
+			       const struct prog_option *opt, char *buf,
+			       size_t len)
 {
-	char left[128];
+	const struct enum_val *ev;
+	__u64 v = 0;
+
+	if (cmd->defaults)
+		v = load_uint((const char *)cmd->defaults + opt->cfg_offset,
+			      opt->cfg_size);
+	if (opt->type == OPT_ENUM) {
+		/* as parse_value() stores it */
+		for (ev = opt->enum_vals; ev->name; ev++)
+			if (((__u64)(__s64)ev->value & uint_max(opt->cfg_size)) == v)
+				return ev->name;
+		return "?";
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+static void print_option_line(FILE *f, const struct prog_command *cmd,
+			      const struct prog_option *opt)
+{
+	char left[128], help[256], dflt[32];
+	const char *text = opt->help;
 
 	if (opt->positional) {
 		snprintf(left, sizeof(left), "  <%s>%s", metavar(opt),
@@ -245,7 +269,13 @@ static void print_option_line(FILE *f, const struct prog_option *opt)
 		else
 			snprintf(left, sizeof(left), " %s--%s", sh, opt->name);
 	}
-	print_help_line(f, left, opt->help,
+	if (opt->show_default) {
+		snprintf(help, sizeof(help), "%s; default %s",
+			 opt->help ? opt->help : "",
+			 default_str(cmd, opt, dflt, sizeof(dflt)));
+		text = help;
+	}
+	print_help_line(f, left, text,
 			opt->type == OPT_ENUM ? opt->enum_vals : NULL);
 }
 
@@ -275,7 +305,7 @@ void print_command_usage(FILE *f, const char *prog,
 		if (!any)
 			fprintf(f, "Required parameters:\n");
 		any = true;
-		print_option_line(f, opt);
+		print_option_line(f, cmd, opt);
 	}
 	if (any)
 		fputc('\n', f);
@@ -287,7 +317,7 @@ void print_command_usage(FILE *f, const char *prog,
 		if (!any)
 			fprintf(f, "Optional parameters:\n");
 		any = true;
-		print_option_line(f, opt);
+		print_option_line(f, cmd, opt);
 	}
 	if (any)
 		fputc('\n', f);
@@ -296,7 +326,7 @@ void print_command_usage(FILE *f, const char *prog,
 	FOR_EACH_OPTION(opt, cmd->options) {
 		if (opt->positional || opt->required || opt->hidden)
 			continue;
-		print_option_line(f, opt);
+		print_option_line(f, cmd, opt);
 	}
 	print_help_line(f, " -v, --verbose",
 			"Show more messages (-vv: also libbpf and libxdp debugging)",
@@ -394,6 +424,9 @@ static const char *check_option(const struct prog_command *cmd,
 		return "set flag outside the config struct";
 	if (opt->type == OPT_ENUM && (!opt->enum_vals || !opt->enum_vals[0].name))
 		return "enum without values";
+	if (opt->show_default && opt->type != OPT_U32 && opt->type != OPT_PORT &&
+	    opt->type != OPT_ENUM)
+		return "no default to show for this option type";
 	if (opt->type == OPT_U32 && opt->min > u32_max(opt))
 		return "min above max";
 	if (reserved_name(opt->name) && !opt->positional)

@@ -125,6 +125,12 @@ struct prog_option {
 	const struct enum_val *enum_vals;	/* OPT_ENUM; ends with { NULL } */
 	bool has_set_flag;	/* set through OPT_SET_FLAG() */
 	size_t set_flag_offset;	/* a bool member set to true when given */
+	/*
+	 * --help adds "; default <value>", the value the command's defaults
+	 * hold (OPT_U32, OPT_PORT, OPT_ENUM), so the help cannot drift from
+	 * them.
+	 */
+	bool show_default;
 };
 
 #define DEFINE_OPTION(_name, _type, _cfgtype, _member, ...)		\

@@ -40,7 +40,7 @@ int do_vip(const struct vip_req *req, const char *pin_root)
 	int err;
 
 	vip_name(&req->vip, req->proto, name, sizeof(name));
-	if (req->remove && (req->snat_set || req->ring_size)) {
+	if (req->remove && (req->snat_set || req->ring_size_set)) {
 		pr_err("--remove takes no --snat or --ring-size\n");
 		return -EINVAL;
 	}
@@ -65,7 +65,9 @@ int do_vip(const struct vip_req *req, const char *pin_root)
 	}
 	if (!req->snat_set && lb_vip_get(&st.maps, &key, &vip) == 0)
 		snat = &vip.snat; /* an update without --snat keeps it */
-	err = lb_vip_set(&st.maps, &key, snat, req->ring_size);
+	/* without --ring-size a VIP keeps its size, a new one gets the default */
+	err = lb_vip_set(&st.maps, &key, snat,
+			 req->ring_size_set ? req->ring_size : 0);
 	if (err == -EBUSY)
 		pr_err("VIP %s exists with another ring size; remove it "
 		       "first to change the size\n", name);

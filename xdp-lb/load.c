@@ -82,13 +82,8 @@ static int check_iface_free(const char *ifname, int ifindex)
 	return err;
 }
 
-/* Capacities of the maps, indexed by enum lb_capacity. */
-struct map_sizes {
-	__u32 cap[LB_CAP_COUNT];
-};
-
 static int attach_one(const struct load_req *req, const char *pin_root,
-		      int i, const struct map_sizes *sz, bool *legacy)
+		      int i, const __u32 sizes[LB_CAP_COUNT], bool *legacy)
 {
 	const char *ifname = req->ifaces.names[i];
 	int ifindex = req->ifaces.indexes[i];
@@ -113,7 +108,7 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[m]);
 		if (!map || bpf_map__set_pin_path(map, path) ||
 		    (cap != LB_CAP_FIXED &&
-		     bpf_map__set_max_entries(map, sz->cap[cap]))) {
+		     bpf_map__set_max_entries(map, sizes[cap]))) {
 			err = -EINVAL;
 			pr_err("cannot size or pin map %s\n", lb_map_names[m]);
 			goto out;
@@ -258,53 +253,42 @@ out:
 }
 
 /*
- * Sizes of the maps: as requested (or the defaults) when they are created,
- * as pinned otherwise; asking for other sizes than the pinned ones is an
- * error, since resizing means losing the state.
+ * Capacities of the maps (by enum lb_capacity): as requested, or the
+ * defaults, when they are created; as pinned otherwise. Asking for other
+ * sizes than the pinned ones is an error, since resizing loses the state.
  */
 static int map_sizes_get(const struct load_req *req, const char *pin_root,
-			 bool created, struct map_sizes *sz)
+			 bool created, __u32 sizes[LB_CAP_COUNT])
 {
-	/* each capacity: the option, its default, a map it sizes */
+	/* what each capacity sizes: a map to read it from, its name */
 	static const struct {
+		enum lb_map_index map;
 		const char *what;
-		__u32 dflt;
-		int map;
 	} caps[LB_CAP_COUNT] = {
-		[LB_CAP_FLOWS] = { "connection table", LB_FLOWS_DEFAULT, LB_MI_CT_FWD },
-		[LB_CAP_VIPS] = { "VIP table", LB_MAX_VIPS_DEFAULT, LB_MI_VIPS },
-		[LB_CAP_BACKENDS] = { "backend table", LB_MAX_BACKENDS_DEFAULT,
-				      LB_MI_BACKENDS },
-	};
-	const __u32 want[LB_CAP_COUNT] = {
-		[LB_CAP_FLOWS] = req->flows,
-		[LB_CAP_VIPS] = req->max_vips,
-		[LB_CAP_BACKENDS] = req->max_backends,
+		[LB_CAP_FLOWS] = { LB_MI_CT_FWD, "connection table" },
+		[LB_CAP_VIPS] = { LB_MI_VIPS, "VIP table" },
+		[LB_CAP_BACKENDS] = { LB_MI_BACKENDS, "backend table" },
 	};
 	int i, err;
 
 	for (i = 0; i < LB_CAP_COUNT; i++) {
-		__u32 cur = 0;
-
 		if (i == LB_CAP_FIXED)
 			continue;
-		if (created) {
-			sz->cap[i] = want[i] ? want[i] : caps[i].dflt;
+		sizes[i] = req->capacity[i];
+		if (created)
 			continue;
-		}
-		err = lb_map_pinned_max_entries(pin_root, caps[i].map, &cur);
+		err = lb_map_pinned_max_entries(pin_root, caps[i].map, &sizes[i]);
 		if (err) {
 			pr_err("cannot read the pinned %s: %s\n",
 			       caps[i].what, strerror(-err));
 			return err;
 		}
-		if (want[i] && want[i] != cur) {
+		if (req->capacity_set[i] && req->capacity[i] != sizes[i]) {
 			pr_err("the %s exists with room for %u entries; unload "
 			       "every interface to resize it to %u\n", caps[i].what,
-			       cur, want[i]);
+			       sizes[i], req->capacity[i]);
 			return -EINVAL;
 		}
-		sz->cap[i] = cur;
 	}
 	return 0;
 }
@@ -314,14 +298,14 @@ int do_load(const struct load_req *req, const char *pin_root)
 	enum xdp_attach_mode mode;
 	struct xdp_program *prog;
 	bool created, dropped, legacy = false;
-	struct map_sizes sz;
+	__u32 sizes[LB_CAP_COUNT];
 	int lock, i, j, err = 0;
 
 	err = cmd_state_lock(pin_root, true, &lock, &dropped);
 	if (err)
 		return err;
 	created = !lb_maps_pinned(pin_root);
-	err = map_sizes_get(req, pin_root, created, &sz);
+	err = map_sizes_get(req, pin_root, created, sizes);
 	if (err)
 		goto out;
 
@@ -351,7 +335,7 @@ int do_load(const struct load_req *req, const char *pin_root)
 	}
 
 	for (i = 0; i < req->ifaces.count; i++) {
-		err = attach_one(req, pin_root, i, &sz, &legacy);
+		err = attach_one(req, pin_root, i, sizes, &legacy);
 		if (err)
 			break;
 		if (i == 0) {

@@ -29,28 +29,45 @@ static const struct enum_val proto_vals[] = {
 	{ NULL, 0 }
 };
 
+/*
+ * The defaults: what a command gets for an option not given, and what
+ * --help shows (.show_default).
+ */
 static const struct load_req defaults_load = {
 	.mode = XDP_MODE_NATIVE,
 	.priority = LB_PRIORITY_DEFAULT,
+	.capacity = {
+		[LB_CAP_FLOWS] = LB_FLOWS_DEFAULT,
+		[LB_CAP_VIPS] = LB_MAX_VIPS_DEFAULT,
+		[LB_CAP_BACKENDS] = LB_MAX_BACKENDS_DEFAULT,
+	},
 };
 
 static const struct prog_option load_options[] = {
 	DEFINE_OPTION("mode", OPT_ENUM, struct load_req, mode,
 		      .short_opt = 'm', .enum_vals = mode_vals,
-		      .help = "Attach mode; default native"),
+		      .help = "Attach mode", .show_default = true),
 	DEFINE_OPTION("priority", OPT_U32, struct load_req, priority,
 		      .short_opt = 'P', .metavar = "N", .max = 1000,
-		      .help = "Run priority under libxdp's dispatcher (lower runs first); default 30"),
-	DEFINE_OPTION("flows", OPT_U32, struct load_req, flows,
+		      .help = "Run priority under libxdp's dispatcher (lower runs first)",
+		      .show_default = true),
+	DEFINE_OPTION("flows", OPT_U32, struct load_req, capacity[LB_CAP_FLOWS],
 		      .short_opt = 'f', .metavar = "N", .min = 1024,
 		      .max = 1U << 26,
-		      .help = "Connection table size when the maps are created; default 1048576"),
-	DEFINE_OPTION("max-vips", OPT_U32, struct load_req, max_vips,
+		      OPT_SET_FLAG(struct load_req, capacity_set[LB_CAP_FLOWS]),
+		      .help = "Connection table size when the maps are created",
+		      .show_default = true),
+	DEFINE_OPTION("max-vips", OPT_U32, struct load_req, capacity[LB_CAP_VIPS],
 		      .metavar = "N", .min = 1, .max = 65536,
-		      .help = "VIP capacity when the maps are created; default 1024"),
-	DEFINE_OPTION("max-backends", OPT_U32, struct load_req, max_backends,
+		      OPT_SET_FLAG(struct load_req, capacity_set[LB_CAP_VIPS]),
+		      .help = "VIP capacity when the maps are created",
+		      .show_default = true),
+	DEFINE_OPTION("max-backends", OPT_U32, struct load_req,
+		      capacity[LB_CAP_BACKENDS],
 		      .metavar = "N", .min = 1, .max = 1U << 20,
-		      .help = "Backend capacity (all VIPs) when the maps are created; default 4096"),
+		      OPT_SET_FLAG(struct load_req, capacity_set[LB_CAP_BACKENDS]),
+		      .help = "Backend capacity (all VIPs) when the maps are created",
+		      .show_default = true),
 	DEFINE_OPTION("seed", OPT_SEED, struct load_req, seed,
 		      .short_opt = 's', .metavar = "HEX",
 		      OPT_SET_FLAG(struct load_req, seed_set),
@@ -86,12 +103,13 @@ static const struct prog_option status_options[] = {
 
 static const struct vip_req defaults_vip = {
 	.proto = IPPROTO_TCP,
+	.ring_size = LB_RING_SIZE_DEFAULT,
 };
 
 static const struct prog_option vip_options[] = {
 	DEFINE_OPTION("proto", OPT_ENUM, struct vip_req, proto,
 		      .short_opt = 'p', .enum_vals = proto_vals,
-		      .help = "Protocol; default tcp"),
+		      .help = "Protocol", .show_default = true),
 	DEFINE_OPTION("snat", OPT_IPADDR, struct vip_req, snat,
 		      .short_opt = 's', .metavar = "addr", .noun = "SNAT address",
 		      OPT_SET_FLAG(struct vip_req, snat_set),
@@ -99,7 +117,8 @@ static const struct prog_option vip_options[] = {
 	DEFINE_OPTION("ring-size", OPT_U32, struct vip_req, ring_size,
 		      .metavar = "N", .min = 2, .max = LB_RING_SIZE_MAX,
 		      .check = maglev_size_check, .noun = "ring size",
-		      .help = "Maglev table size, a prime; default 65537"),
+		      OPT_SET_FLAG(struct vip_req, ring_size_set),
+		      .help = "Maglev table size, a prime", .show_default = true),
 	DEFINE_OPTION("remove", OPT_BOOL, struct vip_req, remove,
 		      .short_opt = 'r', .help = "Remove the VIP"),
 	DEFINE_OPTION("vip", OPT_VIP, struct vip_req, vip,
@@ -116,7 +135,7 @@ static const struct backend_req defaults_backend = {
 static const struct prog_option backend_options[] = {
 	DEFINE_OPTION("proto", OPT_ENUM, struct backend_req, proto,
 		      .short_opt = 'p', .enum_vals = proto_vals,
-		      .help = "Protocol of the VIP; default tcp"),
+		      .help = "Protocol of the VIP", .show_default = true),
 	DEFINE_OPTION("port", OPT_PORT, struct backend_req, port,
 		      .short_opt = 'P', .metavar = "port",
 		      OPT_SET_FLAG(struct backend_req, port_set),
@@ -124,7 +143,8 @@ static const struct prog_option backend_options[] = {
 	DEFINE_OPTION("weight", OPT_U32, struct backend_req, weight,
 		      .short_opt = 'w', .metavar = "N", .max = 65535,
 		      OPT_SET_FLAG(struct backend_req, weight_set),
-		      .help = "Relative share of new flows, 0 drains; default 1"),
+		      .help = "Relative share of new flows, 0 drains",
+		      .show_default = true),
 	DEFINE_OPTION("mac", OPT_MACADDR, struct backend_req, mac,
 		      .short_opt = 'M', .metavar = "mac",
 		      OPT_SET_FLAG(struct backend_req, mac_set),
@@ -147,7 +167,7 @@ static const struct stats_req defaults_stats = {
 static const struct prog_option stats_options[] = {
 	DEFINE_OPTION("interval", OPT_U32, struct stats_req, interval,
 		      .short_opt = 'i', .metavar = "SECONDS", .min = 1, .max = 3600,
-		      .help = "Seconds between reports; default 1"),
+		      .help = "Seconds between reports", .show_default = true),
 	DEFINE_OPTION("count", OPT_U32, struct stats_req, count,
 		      .short_opt = 'c', .metavar = "N",
 		      .help = "Stop after N reports; default: until interrupted"),

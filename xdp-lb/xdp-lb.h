@@ -23,9 +23,9 @@
 struct load_req {
 	int mode;               /* enum xdp_attach_mode */
 	__u32 priority;
-	__u32 flows;            /* 0 = keep/default */
-	__u32 max_vips;         /* 0 = keep/default */
-	__u32 max_backends;     /* 0 = keep/default */
+	/* map capacities by enum lb_capacity (maps.h): --flows, --max-vips... */
+	__u32 capacity[LB_CAP_COUNT];
+	bool capacity_set[LB_CAP_COUNT];
 	bool seed_set;
 	__u32 seed[4];
 	struct iface_list ifaces;
@@ -41,7 +41,8 @@ struct vip_req {
 	int proto;
 	bool snat_set;
 	struct ip_addr snat;
-	__u32 ring_size;        /* 0 = default / unchanged */
+	__u32 ring_size;
+	bool ring_size_set;     /* else a new VIP's is the default, an old one's kept */
 	bool remove;
 	struct vip_addr vip;
 };
