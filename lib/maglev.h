@@ -54,7 +54,4 @@ const char *maglev_size_check(__u64 n);
 int maglev_build(const struct maglev_backend *be, size_t n, __u32 ring_size,
 		 const __u32 key[4], __u32 *table);
 
-/* Number of slots that differ between two tables of ring_size slots. */
-size_t maglev_diff(const __u32 *a, const __u32 *b, __u32 ring_size);
-
 #endif /* __MAGLEV_H */
