@@ -354,6 +354,22 @@ static int update_all_ports_flag(const struct lb_maps *m)
 	return lb_config_set(m, &cfg);
 }
 
+/* Writes a VIP (BPF_EXIST or BPF_NOEXIST) with a reference on its SNAT. */
+static int vip_write(const struct lb_maps *m, const struct lb_vip_key *key,
+		     const struct lb_vip *vip, __u64 flags)
+{
+	int err;
+
+	err = snat_ref(m, key->family, &vip->snat, 1);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(m->fd[LB_MI_VIPS], key, vip, flags)) {
+		err = -errno;
+		snat_ref(m, key->family, &vip->snat, -1);
+	}
+	return err;
+}
+
 int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 	       const union lb_addr *snat, __u32 ring_size)
 {
@@ -372,15 +388,8 @@ int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 			return 0;
 		vip = old;
 		vip.snat = *snat;
-		err = snat_ref(m, key->family, snat, 1);
-		if (err)
-			return err;
-		if (bpf_map_update_elem(m->fd[LB_MI_VIPS], key, &vip, BPF_EXIST)) {
-			err = -errno;
-			snat_ref(m, key->family, snat, -1);
-			return err;
-		}
-		return snat_ref(m, key->family, &old.snat, -1);
+		err = vip_write(m, key, &vip, BPF_EXIST);
+		return err ?: snat_ref(m, key->family, &old.snat, -1);
 	}
 
 	memset(&vip, 0, sizeof(vip));
@@ -402,14 +411,9 @@ int lb_vip_set(const struct lb_maps *m, const struct lb_vip_key *key,
 	err = ring_install(m, vip.id, vip.ring_size, NULL, 0);
 	if (err)
 		return err;
-	err = snat_ref(m, key->family, snat, 1);
+	err = vip_write(m, key, &vip, BPF_NOEXIST);
 	if (err)
 		goto err_ring;
-	if (bpf_map_update_elem(m->fd[LB_MI_VIPS], key, &vip, BPF_NOEXIST)) {
-		err = -errno;
-		snat_ref(m, key->family, snat, -1);
-		goto err_ring;
-	}
 	return update_all_ports_flag(m);
 err_ring:
 	bpf_map_delete_elem(m->fd[LB_MI_RINGS], &vip.id);

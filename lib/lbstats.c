@@ -18,59 +18,52 @@ const char *const lb_stat_names[LB_STAT_MAX] = {
 	LB_STAT_LIST(LB_STAT_NAME)
 };
 
-int lb_stats_read(const struct lb_maps *m, __u64 out[LB_STAT_SLOTS])
+/*
+ * The value at idx of a per-CPU map whose values are nwords 64-bit
+ * counters, summed over the CPUs into sum[0..nwords-1].
+ */
+static int percpu_sum(int fd, __u32 idx, __u64 *sum, size_t nwords)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	__u64 *vals;
-	__u32 i;
+	size_t w;
 	int c, err = 0;
 
 	if (ncpus < 0)
 		return ncpus;
-	vals = calloc(ncpus, sizeof(*vals));
+	vals = calloc((size_t)ncpus * nwords, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	for (i = 0; i < LB_STAT_SLOTS; i++) {
-		out[i] = 0;
-		if (bpf_map_lookup_elem(m->fd[LB_MI_STATS], &i, vals)) {
-			err = -errno;
-			break;
-		}
-		for (c = 0; c < ncpus; c++)
-			out[i] += vals[c];
-	}
+	memset(sum, 0, nwords * sizeof(*sum));
+	if (bpf_map_lookup_elem(fd, &idx, vals))
+		err = -errno;
+	for (c = 0; !err && c < ncpus; c++)
+		for (w = 0; w < nwords; w++)
+			sum[w] += vals[c * nwords + w];
 	free(vals);
 	return err;
 }
+
+int lb_stats_read(const struct lb_maps *m, __u64 out[LB_STAT_SLOTS])
+{
+	__u32 i;
+	int err = 0;
+
+	for (i = 0; !err && i < LB_STAT_SLOTS; i++)
+		err = percpu_sum(m->fd[LB_MI_STATS], i, &out[i], 1);
+	return err;
+}
+
+/* lb_traffic_read() sums a struct lb_traffic as an array of counters. */
+_Static_assert(sizeof(struct lb_traffic) % sizeof(__u64) == 0,
+	       "struct lb_traffic is not made of 64-bit counters");
 
 int lb_traffic_read(const struct lb_maps *m, bool backend, __u32 idx,
 		    struct lb_traffic *out)
 {
 	int fd = m->fd[backend ? LB_MI_BE_STATS : LB_MI_VIP_STATS];
-	int ncpus = libbpf_num_possible_cpus();
-	struct lb_traffic *vals;
-	int c, err = 0;
 
-	if (ncpus < 0)
-		return ncpus;
-	vals = calloc(ncpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(fd, &idx, vals)) {
-		err = -errno;
-		goto out;
-	}
-	for (c = 0; c < ncpus; c++) {
-		out->packets += vals[c].packets;
-		out->bytes += vals[c].bytes;
-		out->reply_packets += vals[c].reply_packets;
-		out->reply_bytes += vals[c].reply_bytes;
-		out->new_flows += vals[c].new_flows;
-	}
-out:
-	free(vals);
-	return err;
+	return percpu_sum(fd, idx, (__u64 *)out, sizeof(*out) / sizeof(__u64));
 }
 
 /* Entries read per BPF_MAP_LOOKUP_BATCH call: 480 KiB of buffers. */

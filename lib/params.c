@@ -279,11 +279,41 @@ static void print_option_line(FILE *f, const struct prog_command *cmd,
 			opt->type == OPT_ENUM ? opt->enum_vals : NULL);
 }
 
+/* Where --help lists an option. */
+enum help_section {
+	HELP_REQUIRED,		/* "Required parameters" */
+	HELP_POSITIONAL,	/* "Optional parameters" */
+	HELP_OPTION,		/* "Options" */
+};
+
+static enum help_section help_section(const struct prog_option *opt)
+{
+	if (opt->required)
+		return HELP_REQUIRED;
+	return opt->positional ? HELP_POSITIONAL : HELP_OPTION;
+}
+
+/* A section's title and options, if it has any; returns how many. */
+static int print_section(FILE *f, const struct prog_command *cmd,
+			 enum help_section sec, const char *title)
+{
+	const struct prog_option *opt;
+	int n = 0;
+
+	FOR_EACH_OPTION(opt, cmd->options) {
+		if (opt->hidden || help_section(opt) != sec)
+			continue;
+		if (!n++)
+			fprintf(f, "%s:\n", title);
+		print_option_line(f, cmd, opt);
+	}
+	return n;
+}
+
 void print_command_usage(FILE *f, const char *prog,
 			 const struct prog_command *cmd)
 {
 	const struct prog_option *opt;
-	bool any;
 
 	fprintf(f, "Usage: %s %s [options]", prog, cmd->name);
 	FOR_EACH_OPTION(opt, cmd->options) {
@@ -298,36 +328,12 @@ void print_command_usage(FILE *f, const char *prog,
 	if (cmd->doc)
 		fprintf(f, " %s\n\n", cmd->doc);
 
-	any = false;
-	FOR_EACH_OPTION(opt, cmd->options) {
-		if (!opt->required || opt->hidden)
-			continue;
-		if (!any)
-			fprintf(f, "Required parameters:\n");
-		any = true;
-		print_option_line(f, cmd, opt);
-	}
-	if (any)
+	if (print_section(f, cmd, HELP_REQUIRED, "Required parameters"))
 		fputc('\n', f);
-
-	any = false;
-	FOR_EACH_OPTION(opt, cmd->options) {
-		if (!opt->positional || opt->required || opt->hidden)
-			continue;
-		if (!any)
-			fprintf(f, "Optional parameters:\n");
-		any = true;
-		print_option_line(f, cmd, opt);
-	}
-	if (any)
+	if (print_section(f, cmd, HELP_POSITIONAL, "Optional parameters"))
 		fputc('\n', f);
-
-	fprintf(f, "Options:\n");
-	FOR_EACH_OPTION(opt, cmd->options) {
-		if (opt->positional || opt->required || opt->hidden)
-			continue;
-		print_option_line(f, cmd, opt);
-	}
+	if (!print_section(f, cmd, HELP_OPTION, "Options"))
+		fprintf(f, "Options:\n");
 	print_help_line(f, " -v, --verbose",
 			"Show more messages (-vv: also libbpf and libxdp debugging)",
 			NULL);
@@ -553,10 +559,10 @@ nomem:
 static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		       const char *arg)
 {
-	const struct enum_val *ev;
+	char q[QUOTE_BUFSIZE], reason[320];
 	void *p = ctx->cfg + opt->cfg_offset;
-	char q[QUOTE_BUFSIZE];
-	const char *why;
+	const struct enum_val *ev;
+	const char *why = NULL;
 	int err = 0;
 	__u32 v;
 
@@ -572,40 +578,31 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		break;
 	case OPT_U32:
 		if (u32_parse(arg, opt->min, u32_max(opt), &v)) {
-			pr_err("invalid %s '%s': must be an integer from %llu to %llu\n",
-			       noun(opt), quote(arg, q, sizeof(q)),
-			       (unsigned long long)opt->min,
-			       (unsigned long long)u32_max(opt));
-			return -EINVAL;
+			snprintf(reason, sizeof(reason),
+				 "must be an integer from %llu to %llu",
+				 (unsigned long long)opt->min,
+				 (unsigned long long)u32_max(opt));
+			why = reason;
+		} else if (!opt->check || !(why = opt->check(v))) {
+			store_uint(p, opt->cfg_size, v);
 		}
-		why = opt->check ? opt->check(v) : NULL;
-		if (why) {
-			pr_err("invalid %s '%s': %s\n",
-			       noun(opt), quote(arg, q, sizeof(q)), why);
-			return -EINVAL;
-		}
-		store_uint(p, opt->cfg_size, v);
 		break;
 	case OPT_ENUM:
 		for (ev = opt->enum_vals; ev->name; ev++)
 			if (!strcasecmp(ev->name, arg))
 				break;
-		if (!ev->name) {
-			char names[256];
-
-			pr_err("invalid %s '%s': must be one of %s\n", noun(opt),
-			       quote(arg, q, sizeof(q)),
-			       enum_vals_str(opt->enum_vals, names, sizeof(names)));
-			return -EINVAL;
+		if (ev->name) {
+			store_uint(p, opt->cfg_size, (__u64)(__s64)ev->value);
+			break;
 		}
-		store_uint(p, opt->cfg_size, (__u64)(__s64)ev->value);
+		strcpy(reason, "must be one of ");
+		enum_vals_str(opt->enum_vals, reason + strlen(reason),
+			      sizeof(reason) - strlen(reason));
+		why = reason;
 		break;
 	case OPT_PORT:
-		if (port_parse(arg, p)) {
-			pr_err("invalid %s '%s': must be 1-65535\n", noun(opt),
-			       quote(arg, q, sizeof(q)));
-			return -EINVAL;
-		}
+		if (port_parse(arg, p))
+			why = "must be 1-65535";
 		break;
 	case OPT_IPADDR:
 	case OPT_VIP: {
@@ -613,11 +610,11 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		__u8 *family;
 
 		if (opt->type == OPT_VIP) {
-			struct vip_addr *v = p;
+			struct vip_addr *va = p;
 
-			family = &v->family;
-			addr = &v->addr;
-			err = vip_parse(arg, family, addr, &v->port);
+			family = &va->family;
+			addr = &va->addr;
+			err = vip_parse(arg, family, addr, &va->port);
 		} else {
 			struct ip_addr *a = p;
 
@@ -626,26 +623,15 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 			err = addr_parse(arg, family, addr);
 		}
 		why = err ? addr_strerror(err) : addr_unusable(*family, addr);
-		if (why) {
-			pr_err("invalid %s '%s': %s\n",
-			       noun(opt), quote(arg, q, sizeof(q)), why);
-			return -EINVAL;
-		}
 		break;
 	}
 	case OPT_MACADDR:
-		if (mac_parse(arg, p)) {
-			pr_err("invalid %s '%s': must be six pairs of hex digits like aa:bb:cc:dd:ee:ff\n",
-			       noun(opt), quote(arg, q, sizeof(q)));
-			return -EINVAL;
-		}
+		if (mac_parse(arg, p))
+			why = "must be six pairs of hex digits like aa:bb:cc:dd:ee:ff";
 		break;
 	case OPT_SEED:
-		if (seed_parse(arg, p)) {
-			pr_err("invalid %s '%s': must be 1 to 32 hex digits, optionally after 0x\n",
-			       noun(opt), quote(arg, q, sizeof(q)));
-			return -EINVAL;
-		}
+		if (seed_parse(arg, p))
+			why = "must be 1 to 32 hex digits, optionally after 0x";
 		break;
 	case OPT_IFNAME_MULTI:
 		err = append_iface(ctx, opt, arg);
@@ -653,6 +639,11 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 			return err;
 		break;
 	default:
+		return -EINVAL;
+	}
+	if (why) {
+		pr_err("invalid %s '%s': %s\n", noun(opt),
+		       quote(arg, q, sizeof(q)), why);
 		return -EINVAL;
 	}
 	if (opt->has_set_flag)

@@ -374,6 +374,16 @@ out:
 	return err;
 }
 
+/* The interfaces with a pin of xdp-lb's program. */
+static int pinned_ifaces(const char *pin_root, struct pinned_iface **st, int *n)
+{
+	int err = pin_prog_list(pin_root, PROG_FUNC, st, n);
+
+	if (err)
+		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
+	return err;
+}
+
 int do_unload(const struct unload_req *req, const char *pin_root)
 {
 	struct pinned_iface *st = NULL;
@@ -395,11 +405,9 @@ int do_unload(const struct unload_req *req, const char *pin_root)
 	err = cmd_state_lock(pin_root, false, &lock, &dropped);
 	if (err)
 		return err;
-	err = pin_prog_list(pin_root, PROG_FUNC, &st, &n);
-	if (err) {
-		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
+	err = pinned_ifaces(pin_root, &st, &n);
+	if (err)
 		goto out;
-	}
 	for (i = 0; i < req->ifaces.count; i++) {
 		for (j = 0; j < n; j++)
 			if (!strcmp(st[j].name, req->ifaces.names[i]) && st[j].attached)
@@ -423,11 +431,9 @@ int do_unload(const struct unload_req *req, const char *pin_root)
 	st = NULL;
 	if (err)
 		goto out;
-	err = pin_prog_list(pin_root, PROG_FUNC, &st, &n);
-	if (err) {
-		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
+	err = pinned_ifaces(pin_root, &st, &n);
+	if (err)
 		goto out;
-	}
 	if (req->all)
 		pin_prog_detach_unpinned(PROG_FUNC);
 	if (n == 0 && !req->keep_maps) {
