@@ -61,6 +61,15 @@ static int map_value_size_is(int fd, __u32 size)
 	return info.value_size == size ? 0 : -EPROTO;
 }
 
+/* <dir>/<map name> */
+static int map_pin_path(char *buf, size_t len, const char *dir,
+			enum lb_map_index idx)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, lb_map_names[idx]);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 int lb_maps_open_pinned(const char *dir, struct lb_maps *m)
 {
 	char path[4096];
@@ -69,24 +78,20 @@ int lb_maps_open_pinned(const char *dir, struct lb_maps *m)
 	lb_maps_init(m);
 	m->owned = true;
 	for (i = 0; i < LB_MI_COUNT; i++) {
-		if (snprintf(path, sizeof(path), "%s/%s", dir, lb_map_names[i]) >=
-		    (int)sizeof(path)) {
-			err = -ENAMETOOLONG;
-			goto err;
-		}
+		err = map_pin_path(path, sizeof(path), dir, i);
+		if (err)
+			goto out;
 		m->fd[i] = bpf_obj_get(path);
 		if (m->fd[i] < 0) {
 			err = -errno;
-			goto err;
+			goto out;
 		}
 	}
 	/* every reader copies the configuration into a struct lb_config */
 	err = map_value_size_is(m->fd[LB_MI_CONFIG], sizeof(struct lb_config));
+out:
 	if (err)
-		goto err;
-	return 0;
-err:
-	lb_maps_close(m);
+		lb_maps_close(m);
 	return err;
 }
 
@@ -99,15 +104,6 @@ void lb_maps_close(struct lb_maps *m)
 			close(m->fd[i]);
 		m->fd[i] = -1;
 	}
-}
-
-/* <dir>/<map name> */
-static int map_pin_path(char *buf, size_t len, const char *dir,
-			enum lb_map_index idx)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, lb_map_names[idx]);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 bool lb_maps_pinned(const char *dir)

@@ -29,6 +29,12 @@ static const struct enum_val proto_vals[] = {
 	{ NULL, 0 }
 };
 
+/* --proto: a VIP's protocol, named the same way by vip and backend */
+#define PROTO_OPTION(_cfgtype, _help)					\
+	DEFINE_OPTION("proto", OPT_ENUM, _cfgtype, proto,		\
+		      .short_opt = 'p', .enum_vals = proto_vals,	\
+		      .help = (_help), .show_default = true)
+
 /*
  * The defaults: what a command gets for an option not given, and what
  * --help shows (.show_default).
@@ -107,9 +113,7 @@ static const struct vip_req defaults_vip = {
 };
 
 static const struct prog_option vip_options[] = {
-	DEFINE_OPTION("proto", OPT_ENUM, struct vip_req, proto,
-		      .short_opt = 'p', .enum_vals = proto_vals,
-		      .help = "Protocol", .show_default = true),
+	PROTO_OPTION(struct vip_req, "Protocol"),
 	DEFINE_OPTION("snat", OPT_IPADDR, struct vip_req, snat,
 		      .short_opt = 's', .metavar = "addr", .noun = "SNAT address",
 		      OPT_SET_FLAG(struct vip_req, snat_set),
@@ -133,9 +137,7 @@ static const struct backend_req defaults_backend = {
 };
 
 static const struct prog_option backend_options[] = {
-	DEFINE_OPTION("proto", OPT_ENUM, struct backend_req, proto,
-		      .short_opt = 'p', .enum_vals = proto_vals,
-		      .help = "Protocol of the VIP", .show_default = true),
+	PROTO_OPTION(struct backend_req, "Protocol of the VIP"),
 	DEFINE_OPTION("port", OPT_PORT, struct backend_req, port,
 		      .short_opt = 'P', .metavar = "port",
 		      OPT_SET_FLAG(struct backend_req, port_set),
