@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the xdp-lb subcommands share. */
+/* What the xdp-lb commands share: names, requests, the commands, the state. */
 #ifndef __XDP_LB_H
 #define __XDP_LB_H
 

@@ -49,11 +49,14 @@ enum lb_stat {
 /* Slots of lb_stats: room to add counters without resizing the map. */
 #define LB_STAT_SLOTS 32
 
-_Static_assert(LB_STAT_MAX <= LB_STAT_SLOTS, "more counters than lb_stats slots");
+_Static_assert(LB_STAT_MAX <= LB_STAT_SLOTS,
+	       "more counters than lb_stats slots");
 /* the data plane counts a packet's verdict at the index of the verdict */
 _Static_assert((int)LB_STAT_ABORTED == XDP_ABORTED &&
-	       (int)LB_STAT_DROP == XDP_DROP && (int)LB_STAT_PASS == XDP_PASS &&
-	       (int)LB_STAT_TX == XDP_TX && (int)LB_STAT_REDIRECT == XDP_REDIRECT,
+	       (int)LB_STAT_DROP == XDP_DROP &&
+	       (int)LB_STAT_PASS == XDP_PASS &&
+	       (int)LB_STAT_TX == XDP_TX &&
+	       (int)LB_STAT_REDIRECT == XDP_REDIRECT,
 	       "verdict counters are not indexed by verdict");
 
 #endif /* __XDP_LB_COUNTERS_H */

@@ -23,17 +23,17 @@
 #define LB_MAP_BE_STATS lb_be_stats
 
 #define LB_MAP_LIST(X)							\
-	X(CONFIG,	FIXED)						\
-	X(VIPS,		VIPS)						\
-	X(RINGS,	VIPS)						\
-	X(BACKENDS,	BACKENDS)					\
-	X(SNAT_ADDRS,	VIPS)						\
-	X(CT_FWD,	FLOWS)						\
-	X(CT_REV,	FLOWS)						\
-	X(FRAGS,	FIXED)						\
-	X(STATS,	FIXED)						\
-	X(VIP_STATS,	VIPS)						\
-	X(BE_STATS,	BACKENDS)
+	X(CONFIG, FIXED)						\
+	X(VIPS, VIPS)							\
+	X(RINGS, VIPS)							\
+	X(BACKENDS, BACKENDS)						\
+	X(SNAT_ADDRS, VIPS)						\
+	X(CT_FWD, FLOWS)						\
+	X(CT_REV, FLOWS)						\
+	X(FRAGS, FIXED)							\
+	X(STATS, FIXED)							\
+	X(VIP_STATS, VIPS)						\
+	X(BE_STATS, BACKENDS)
 
 /* What a map's capacity follows (LB_MAP_LIST's second column). */
 enum lb_capacity {
