@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Parsing of addresses, VIPs, ports, MACs, integers and seeds; see addr.h. */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -238,44 +238,4 @@ int seed_parse(const char *s, __u32 key[4])
 	}
 	memcpy(key, k, sizeof(k));
 	return 0;
-}
-
-const char *addr_str(__u8 family, const union lb_addr *a, char *buf,
-		     size_t len)
-{
-	char tmp[INET6_ADDRSTRLEN];
-	const char *s = NULL;
-
-	if (family == LB_AF_INET)
-		s = inet_ntop(AF_INET, &a->v4, tmp, sizeof(tmp));
-	else if (family == LB_AF_INET6)
-		s = inet_ntop(AF_INET6, a->bytes, tmp, sizeof(tmp));
-	if (len)
-		snprintf(buf, len, "%s", s ? s : "?");
-	return buf;
-}
-
-const char *vip_str(__u8 family, const union lb_addr *a, __u16 port_host,
-		    char *buf, size_t len)
-{
-	char tmp[ADDR_STRLEN];
-
-	addr_str(family, a, tmp, sizeof(tmp));
-	if (!len)
-		return buf;
-	if (!port_host)
-		snprintf(buf, len, "%s", tmp);
-	else if (family == LB_AF_INET6)
-		snprintf(buf, len, "[%s]:%u", tmp, port_host);
-	else
-		snprintf(buf, len, "%s:%u", tmp, port_host);
-	return buf;
-}
-
-const char *mac_str(const __u8 mac[6], char *buf, size_t len)
-{
-	if (len)
-		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
-			 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-	return buf;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Strict parsing and printing of the values xdp-lb takes on its command
- * line: addresses, VIPs (address and optional port), ports, MAC addresses,
- * bounded decimal integers and the 128-bit hash seed.
+ * Strict parsing of the values xdp-lb takes on its command line:
+ * addresses, VIPs (address and optional port), ports, MAC addresses,
+ * bounded decimal integers and the 128-bit hash seed. format.h prints them.
  *
  * Every parser takes a NUL-terminated string of any length, never reads
  * past it, writes its outputs only on success and returns 0 or a negative
@@ -17,10 +17,18 @@
 #include <linux/types.h>
 #include <xdp_lb/lb_common.h>
 
-/* Longest text addr_str()/vip_str() produce, with the NUL: "[v6]:65535". */
-#define ADDR_STRLEN 48
-#define VIP_STRLEN 56
-#define MAC_STRLEN 18
+/* An address as options take it (params.h OPT_IPADDR). */
+struct ip_addr {
+	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
+	union lb_addr addr;
+};
+
+/* A VIP as options take it (params.h OPT_VIP). */
+struct vip_addr {
+	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
+	union lb_addr addr;
+	__u16 port;		/* host byte order; 0 = all ports */
+};
 
 /*
  * Dotted IPv4 ("10.0.0.1") or textual IPv6 ("fd00::1"): the text is IPv6
@@ -83,19 +91,5 @@ int u32_parse(const char *s, __u64 min, __u64 max, __u32 *out);
  * Returns 0 or -EINVAL.
  */
 int seed_parse(const char *s, __u32 key[4]);
-
-/*
- * Printing: each writes into buf (truncating to len) and returns buf, so
- * that it can be used as a printf argument. An unknown family prints "?".
- *   addr_str: "10.0.0.10", "fd00::a"
- *   vip_str:  "10.0.0.10:8000", "[fd00::a]:8000"; port 0 (all ports)
- *             prints the address alone: "10.0.0.10", "fd00::a"
- *   mac_str:  "aa:bb:cc:dd:ee:ff"
- */
-const char *addr_str(__u8 family, const union lb_addr *a, char *buf,
-		     size_t len);
-const char *vip_str(__u8 family, const union lb_addr *a, __u16 port_host,
-		    char *buf, size_t len);
-const char *mac_str(const __u8 mac[6], char *buf, size_t len);
 
 #endif /* __ADDR_H */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Leveled logging, error lines and library messages; see logging.h. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 static enum logging_print_level log_level = LOG_INFO;
 static FILE *log_stream;
 static bool lib_silenced;
+/* "xdp-lb vip", for error lines */
+static char log_prefix[64];
 
 static FILE *stream(void)
 {
@@ -38,6 +41,26 @@ void logging_print(enum logging_print_level level, const char *format, ...)
 	va_end(args);
 }
 
+void set_log_prefix(const char *prog, const char *cmd)
+{
+	snprintf(log_prefix, sizeof(log_prefix), "%s%s%s", prog ? prog : "",
+		 prog && cmd ? " " : "", cmd ? cmd : "");
+}
+
+/* Errors are shown at every level: LOG_WARN is the lowest. */
+void logging_error(const char *format, ...)
+{
+	FILE *f = stream();
+	va_list args;
+
+	if (log_prefix[0])
+		fprintf(f, "%s: ", log_prefix);
+	va_start(args, format);
+	vfprintf(f, format, args);
+	va_end(args);
+	fflush(f);
+}
+
 enum logging_print_level set_log_level(enum logging_print_level level)
 {
 	enum logging_print_level old = log_level;
@@ -58,6 +81,11 @@ enum logging_print_level get_log_level(void)
 void set_log_stream(FILE *f)
 {
 	log_stream = f;
+}
+
+FILE *get_log_stream(void)
+{
+	return stream();
 }
 
 /*

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Leveled logging to stderr for xdp-lb, and the routing of libbpf's and
- * libxdp's own messages through it.
+ * libxdp's own messages through it: the one way every message leaves.
  *
- * Messages (warnings, progress, debugging) go to stderr through pr_*();
- * results such as status tables go to stdout with printf().
+ * Messages (errors, warnings, progress, debugging) go to stderr through
+ * pr_*(); results such as status tables go to stdout with printf().
+ *
+ * An error is one line that names the command: pr_err() prefixes it with
+ * the program and the command set by set_log_prefix(), as in
+ * "xdp-lb backend: unknown VIP 10.0.0.10:80/tcp".
  *
  *   level        shown          used for
  *   LOG_WARN     always         problems, including every error
@@ -33,6 +37,10 @@ enum logging_print_level {
 void logging_print(enum logging_print_level level, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
 
+void logging_error(const char *format, ...)
+	__attribute__((format(printf, 1, 2)));
+
+#define pr_err(fmt, ...) logging_error(fmt, ##__VA_ARGS__)
 #define pr_warn(fmt, ...) logging_print(LOG_WARN, fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...) logging_print(LOG_INFO, fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...) logging_print(LOG_DEBUG, fmt, ##__VA_ARGS__)
@@ -48,6 +56,13 @@ enum logging_print_level get_log_level(void);
 
 /* Where messages go: stderr by default; NULL restores stderr (for tests). */
 void set_log_stream(FILE *f);
+FILE *get_log_stream(void);
+
+/*
+ * What pr_err() puts before a message: "prog cmd: ", or "prog: " when cmd
+ * is NULL; nothing when both are NULL (the default).
+ */
+void set_log_prefix(const char *prog, const char *cmd);
 
 /*
  * Routes libbpf and libxdp messages through the logger (see above). Also

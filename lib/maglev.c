@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Maglev lookup table builder.
  *
@@ -27,11 +27,8 @@
 
 #include "maglev.h"
 
-/* gcc does not know clang's "#pragma unroll" used by the shared header. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunknown-pragmas"
+/* hash.h keeps its "#pragma unroll" to clang */
 #include <xdp_lb/hash.h>
-#pragma GCC diagnostic pop
 
 /* Salts of the two hashes of a backend's identity. */
 #define MAGLEV_SALT_OFFSET 0x6f666673U	/* "offs" */
@@ -67,14 +64,11 @@ bool maglev_is_prime(__u32 n)
 	return true;
 }
 
-size_t maglev_diff(const __u32 *a, const __u32 *b, __u32 ring_size)
+const char *maglev_size_check(__u64 n)
 {
-	size_t diff = 0;
-	__u32 i;
-
-	for (i = 0; i < ring_size; i++)
-		diff += a[i] != b[i];
-	return diff;
+	if (n > LB_RING_SIZE_MAX)
+		return "too large for a Maglev table";
+	return maglev_is_prime(n) ? NULL : "must be a prime number";
 }
 
 static void maglev_ident(const struct maglev_backend *b, __u8 *ident)

@@ -33,6 +33,12 @@ struct maglev_backend {
 bool maglev_is_prime(__u32 n);
 
 /*
+ * NULL if n can be the size of a table (a prime up to LB_RING_SIZE_MAX),
+ * else why not ("must be a prime number"). Fits params.h's OPT_U32 .check.
+ */
+const char *maglev_size_check(__u64 n);
+
+/*
  * Fills table[0..ring_size-1] with backend ids. ring_size must be prime,
  * >= 2 and <= LB_RING_SIZE_MAX. With no backend of weight > 0 every slot is
  * LB_BACKEND_NONE. A backend's identity is (family, address, port); its id
@@ -47,8 +53,5 @@ bool maglev_is_prime(__u32 n);
  */
 int maglev_build(const struct maglev_backend *be, size_t n, __u32 ring_size,
 		 const __u32 key[4], __u32 *table);
-
-/* Number of slots that differ between two tables of ring_size slots. */
-size_t maglev_diff(const __u32 *a, const __u32 *b, __u32 ring_size);
 
 #endif /* __MAGLEV_H */

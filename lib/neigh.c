@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Managed neighbour entries over rtnetlink; see neigh.h. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>

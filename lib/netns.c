@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The caller's network namespace: inode and cookie; see netns.h. */
 #include <errno.h>
 #include <unistd.h>
 #include <sys/socket.h>

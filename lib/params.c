@@ -21,8 +21,8 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "env.h"
 #include "logging.h"
-#include "maglev.h"
 #include "params.h"
 
 #ifndef XDP_LB_VERSION
@@ -46,22 +46,17 @@
 #define VAL_HELP 'h'
 #define VAL_VERBOSE 'v'
 
-static FILE *out_file, *err_file;
+static FILE *out_file;
 
 static FILE *out_f(void)
 {
 	return out_file ? out_file : stdout;
 }
 
-static FILE *err_f(void)
-{
-	return err_file ? err_file : stderr;
-}
-
 void params_set_output(FILE *out, FILE *err)
 {
 	out_file = out;
-	err_file = err;
+	set_log_stream(err);
 }
 
 /*
@@ -82,31 +77,6 @@ static const char *quote(const char *s, char *buf, size_t len)
 }
 
 #define QUOTE_BUFSIZE (QUOTE_MAX + 4)
-
-/* "prog cmd: message\n", or "prog: message\n" without a command. */
-static void __attribute__((format(printf, 3, 4)))
-usage_err(const char *prog, const char *cmd, const char *fmt, ...)
-{
-	FILE *f = err_f();
-	va_list ap;
-
-	if (cmd)
-		fprintf(f, "%s %s: ", prog, cmd);
-	else
-		fprintf(f, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
-	fflush(f);
-}
-
-const char *check_prime(__u64 value)
-{
-	if (value > UINT32_MAX || !maglev_is_prime(value))
-		return "must be a prime number";
-	return NULL;
-}
 
 /* Iteration over an option table; a NULL table has no options. */
 #define FOR_EACH_OPTION(opt, opts)					\
@@ -224,10 +194,17 @@ static const char *noun(const struct prog_option *opt)
 	}
 }
 
-static void print_enum_vals(FILE *f, const struct enum_val *v)
+/* "native,skb": the names of an OPT_ENUM's values. */
+static const char *enum_vals_str(const struct enum_val *v, char *buf,
+				 size_t len)
 {
-	for (; v && v->name; v++)
-		fprintf(f, "%s%s", v->name, v[1].name ? "," : "");
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (; v && v->name && used < len; v++)
+		used += snprintf(buf + used, len - used, "%s%s", v->name,
+				 v[1].name ? "," : "");
+	return buf;
 }
 
 /* ------------------------------------------------------------------ */
@@ -237,23 +214,46 @@ static void print_help_line(FILE *f, const char *left, const char *help,
 			    const struct enum_val *vals)
 {
 	int n = fprintf(f, "%s", left);
+	char names[256];
 
 	if (n >= HELP_COLUMN)
 		fprintf(f, "\n%*s", HELP_COLUMN, "");
 	else
 		fprintf(f, "%*s", HELP_COLUMN - n, "");
 	fprintf(f, "%s", help ? help : "");
-	if (vals) {
-		fprintf(f, "%s(valid values: ", help && *help ? " " : "");
-		print_enum_vals(f, vals);
-		fputc(')', f);
-	}
+	if (vals)
+		fprintf(f, "%s(valid values: %s)", help && *help ? " " : "",
+			enum_vals_str(vals, names, sizeof(names)));
 	fputc('\n', f);
 }
 
-static void print_option_line(FILE *f, const struct prog_option *opt)
+/* The defaults' value of an option, as --help shows it ("1", "tcp"). */
+static const char *default_str(const struct prog_command *cmd,
+			       const struct prog_option *opt, char *buf,
+			       size_t len)
 {
-	char left[128];
+	const struct enum_val *ev;
+	__u64 v = 0;
+
+	if (cmd->defaults)
+		v = load_uint((const char *)cmd->defaults + opt->cfg_offset,
+			      opt->cfg_size);
+	if (opt->type == OPT_ENUM) {
+		/* as parse_value() stores it */
+		for (ev = opt->enum_vals; ev->name; ev++)
+			if (((__u64)(__s64)ev->value & uint_max(opt->cfg_size)) == v)
+				return ev->name;
+		return "?";
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+static void print_option_line(FILE *f, const struct prog_command *cmd,
+			      const struct prog_option *opt)
+{
+	char left[128], help[256], dflt[32];
+	const char *text = opt->help;
 
 	if (opt->positional) {
 		snprintf(left, sizeof(left), "  <%s>%s", metavar(opt),
@@ -269,15 +269,51 @@ static void print_option_line(FILE *f, const struct prog_option *opt)
 		else
 			snprintf(left, sizeof(left), " %s--%s", sh, opt->name);
 	}
-	print_help_line(f, left, opt->help,
+	if (opt->show_default) {
+		snprintf(help, sizeof(help), "%s; default %s",
+			 opt->help ? opt->help : "",
+			 default_str(cmd, opt, dflt, sizeof(dflt)));
+		text = help;
+	}
+	print_help_line(f, left, text,
 			opt->type == OPT_ENUM ? opt->enum_vals : NULL);
+}
+
+/* Where --help lists an option. */
+enum help_section {
+	HELP_REQUIRED,		/* "Required parameters" */
+	HELP_POSITIONAL,	/* "Optional parameters" */
+	HELP_OPTION,		/* "Options" */
+};
+
+static enum help_section help_section(const struct prog_option *opt)
+{
+	if (opt->required)
+		return HELP_REQUIRED;
+	return opt->positional ? HELP_POSITIONAL : HELP_OPTION;
+}
+
+/* A section's title and options, if it has any; returns how many. */
+static int print_section(FILE *f, const struct prog_command *cmd,
+			 enum help_section sec, const char *title)
+{
+	const struct prog_option *opt;
+	int n = 0;
+
+	FOR_EACH_OPTION(opt, cmd->options) {
+		if (opt->hidden || help_section(opt) != sec)
+			continue;
+		if (!n++)
+			fprintf(f, "%s:\n", title);
+		print_option_line(f, cmd, opt);
+	}
+	return n;
 }
 
 void print_command_usage(FILE *f, const char *prog,
 			 const struct prog_command *cmd)
 {
 	const struct prog_option *opt;
-	bool any;
 
 	fprintf(f, "Usage: %s %s [options]", prog, cmd->name);
 	FOR_EACH_OPTION(opt, cmd->options) {
@@ -292,36 +328,12 @@ void print_command_usage(FILE *f, const char *prog,
 	if (cmd->doc)
 		fprintf(f, " %s\n\n", cmd->doc);
 
-	any = false;
-	FOR_EACH_OPTION(opt, cmd->options) {
-		if (!opt->required || opt->hidden)
-			continue;
-		if (!any)
-			fprintf(f, "Required parameters:\n");
-		any = true;
-		print_option_line(f, opt);
-	}
-	if (any)
+	if (print_section(f, cmd, HELP_REQUIRED, "Required parameters"))
 		fputc('\n', f);
-
-	any = false;
-	FOR_EACH_OPTION(opt, cmd->options) {
-		if (!opt->positional || opt->required || opt->hidden)
-			continue;
-		if (!any)
-			fprintf(f, "Optional parameters:\n");
-		any = true;
-		print_option_line(f, opt);
-	}
-	if (any)
+	if (print_section(f, cmd, HELP_POSITIONAL, "Optional parameters"))
 		fputc('\n', f);
-
-	fprintf(f, "Options:\n");
-	FOR_EACH_OPTION(opt, cmd->options) {
-		if (opt->positional || opt->required || opt->hidden)
-			continue;
-		print_option_line(f, opt);
-	}
+	if (!print_section(f, cmd, HELP_OPTION, "Options"))
+		fprintf(f, "Options:\n");
 	print_help_line(f, " -v, --verbose",
 			"Show more messages (-vv: also libbpf and libxdp debugging)",
 			NULL);
@@ -418,6 +430,9 @@ static const char *check_option(const struct prog_command *cmd,
 		return "set flag outside the config struct";
 	if (opt->type == OPT_ENUM && (!opt->enum_vals || !opt->enum_vals[0].name))
 		return "enum without values";
+	if (opt->show_default && opt->type != OPT_U32 && opt->type != OPT_PORT &&
+	    opt->type != OPT_ENUM)
+		return "no default to show for this option type";
 	if (opt->type == OPT_U32 && opt->min > u32_max(opt))
 		return "min above max";
 	if (reserved_name(opt->name) && !opt->positional)
@@ -508,21 +523,19 @@ static int append_iface(struct parse_ctx *ctx, const struct prog_option *opt,
 	int *indexes;
 
 	if (!len || len >= IF_NAMESIZE) {
-		usage_err(ctx->prog, ctx->cmd->name,
-			  "invalid %s '%s': must be 1 to %d characters", noun(opt),
-			  quote(name, q, sizeof(q)), IF_NAMESIZE - 1);
+		pr_err("invalid %s '%s': must be 1 to %d characters\n", noun(opt),
+		       quote(name, q, sizeof(q)), IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
 	idx = if_nametoindex(name);
 	if (!idx) {
-		usage_err(ctx->prog, ctx->cmd->name, "interface '%s' not found",
-			  quote(name, q, sizeof(q)));
+		pr_err("interface '%s' not found\n",
+		       quote(name, q, sizeof(q)));
 		return -ENODEV;
 	}
 	if (opt->max_num && (unsigned int)l->count >= opt->max_num) {
-		usage_err(ctx->prog, ctx->cmd->name,
-			  "too many values for <%s> (at most %u)", metavar(opt),
-			  opt->max_num);
+		pr_err("too many values for <%s> (at most %u)\n", metavar(opt),
+		       opt->max_num);
 		return -E2BIG;
 	}
 	names = realloc(l->names, (l->count + 1) * sizeof(*names));
@@ -538,7 +551,7 @@ static int append_iface(struct parse_ctx *ctx, const struct prog_option *opt,
 	l->count++;
 	return 0;
 nomem:
-	usage_err(ctx->prog, ctx->cmd->name, "out of memory");
+	pr_err("out of memory\n");
 	return -ENOMEM;
 }
 
@@ -546,10 +559,10 @@ nomem:
 static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		       const char *arg)
 {
-	const struct enum_val *ev;
+	char q[QUOTE_BUFSIZE], reason[320];
 	void *p = ctx->cfg + opt->cfg_offset;
-	char q[QUOTE_BUFSIZE];
-	const char *why;
+	const struct enum_val *ev;
+	const char *why = NULL;
 	int err = 0;
 	__u32 v;
 
@@ -565,43 +578,31 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		break;
 	case OPT_U32:
 		if (u32_parse(arg, opt->min, u32_max(opt), &v)) {
-			usage_err(ctx->prog, ctx->cmd->name,
-				  "invalid %s '%s': must be an integer from %llu to %llu",
-				  noun(opt), quote(arg, q, sizeof(q)),
-				  (unsigned long long)opt->min,
-				  (unsigned long long)u32_max(opt));
-			return -EINVAL;
+			snprintf(reason, sizeof(reason),
+				 "must be an integer from %llu to %llu",
+				 (unsigned long long)opt->min,
+				 (unsigned long long)u32_max(opt));
+			why = reason;
+		} else if (!opt->check || !(why = opt->check(v))) {
+			store_uint(p, opt->cfg_size, v);
 		}
-		why = opt->check ? opt->check(v) : NULL;
-		if (why) {
-			usage_err(ctx->prog, ctx->cmd->name, "invalid %s '%s': %s",
-				  noun(opt), quote(arg, q, sizeof(q)), why);
-			return -EINVAL;
-		}
-		store_uint(p, opt->cfg_size, v);
 		break;
 	case OPT_ENUM:
 		for (ev = opt->enum_vals; ev->name; ev++)
 			if (!strcasecmp(ev->name, arg))
 				break;
-		if (!ev->name) {
-			FILE *f = err_f();
-
-			fprintf(f, "%s %s: invalid %s '%s': must be one of ", ctx->prog,
-				ctx->cmd->name, noun(opt), quote(arg, q, sizeof(q)));
-			print_enum_vals(f, opt->enum_vals);
-			fputc('\n', f);
-			return -EINVAL;
+		if (ev->name) {
+			store_uint(p, opt->cfg_size, (__u64)(__s64)ev->value);
+			break;
 		}
-		store_uint(p, opt->cfg_size, (__u64)(__s64)ev->value);
+		strcpy(reason, "must be one of ");
+		enum_vals_str(opt->enum_vals, reason + strlen(reason),
+			      sizeof(reason) - strlen(reason));
+		why = reason;
 		break;
 	case OPT_PORT:
-		if (port_parse(arg, p)) {
-			usage_err(ctx->prog, ctx->cmd->name,
-				  "invalid %s '%s': must be 1-65535", noun(opt),
-				  quote(arg, q, sizeof(q)));
-			return -EINVAL;
-		}
+		if (port_parse(arg, p))
+			why = "must be 1-65535";
 		break;
 	case OPT_IPADDR:
 	case OPT_VIP: {
@@ -609,11 +610,11 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 		__u8 *family;
 
 		if (opt->type == OPT_VIP) {
-			struct vip_addr *v = p;
+			struct vip_addr *va = p;
 
-			family = &v->family;
-			addr = &v->addr;
-			err = vip_parse(arg, family, addr, &v->port);
+			family = &va->family;
+			addr = &va->addr;
+			err = vip_parse(arg, family, addr, &va->port);
 		} else {
 			struct ip_addr *a = p;
 
@@ -622,28 +623,15 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 			err = addr_parse(arg, family, addr);
 		}
 		why = err ? addr_strerror(err) : addr_unusable(*family, addr);
-		if (why) {
-			usage_err(ctx->prog, ctx->cmd->name, "invalid %s '%s': %s",
-				  noun(opt), quote(arg, q, sizeof(q)), why);
-			return -EINVAL;
-		}
 		break;
 	}
 	case OPT_MACADDR:
-		if (mac_parse(arg, p)) {
-			usage_err(ctx->prog, ctx->cmd->name,
-				  "invalid %s '%s': must be six pairs of hex digits like aa:bb:cc:dd:ee:ff",
-				  noun(opt), quote(arg, q, sizeof(q)));
-			return -EINVAL;
-		}
+		if (mac_parse(arg, p))
+			why = "must be six pairs of hex digits like aa:bb:cc:dd:ee:ff";
 		break;
 	case OPT_SEED:
-		if (seed_parse(arg, p)) {
-			usage_err(ctx->prog, ctx->cmd->name,
-				  "invalid %s '%s': must be 1 to 32 hex digits, optionally after 0x",
-				  noun(opt), quote(arg, q, sizeof(q)));
-			return -EINVAL;
-		}
+		if (seed_parse(arg, p))
+			why = "must be 1 to 32 hex digits, optionally after 0x";
 		break;
 	case OPT_IFNAME_MULTI:
 		err = append_iface(ctx, opt, arg);
@@ -651,6 +639,11 @@ static int parse_value(struct parse_ctx *ctx, const struct prog_option *opt,
 			return err;
 		break;
 	default:
+		return -EINVAL;
+	}
+	if (why) {
+		pr_err("invalid %s '%s': %s\n", noun(opt),
+		       quote(arg, q, sizeof(q)), why);
 		return -EINVAL;
 	}
 	if (opt->has_set_flag)
@@ -703,14 +696,14 @@ static void bad_option(struct parse_ctx *ctx, const struct option *lopts,
 	int n = 0;
 
 	if (optopt && (name = val_name(ctx->cmd, optopt))) {
-		usage_err(ctx->prog, cmd, "option '--%s' takes no argument", name);
+		pr_err("option '--%s' takes no argument\n", name);
 		return;
 	}
 	if (optopt) {
 		char s[2] = { (char)optopt, '\0' };
 
-		usage_err(ctx->prog, cmd, "unknown option '-%s', see '%s %s --help'",
-			  quote(s, q, sizeof(q)), ctx->prog, cmd);
+		pr_err("unknown option '-%s', see '%s %s --help'\n",
+		       quote(s, q, sizeof(q)), ctx->prog, cmd);
 		return;
 	}
 	/* a long option: getopt has stepped past it */
@@ -728,11 +721,11 @@ static void bad_option(struct parse_ctx *ctx, const struct option *lopts,
 		}
 	}
 	if (n > 1)
-		usage_err(ctx->prog, cmd, "option '%s' is ambiguous (%s)",
-			  quote(text, q, sizeof(q)), cand);
+		pr_err("option '%s' is ambiguous (%s)\n",
+		       quote(text, q, sizeof(q)), cand);
 	else
-		usage_err(ctx->prog, cmd, "unknown option '%s', see '%s %s --help'",
-			  quote(text, q, sizeof(q)), ctx->prog, cmd);
+		pr_err("unknown option '%s', see '%s %s --help'\n",
+		       quote(text, q, sizeof(q)), ctx->prog, cmd);
 }
 
 static int parse_positionals(struct parse_ctx *ctx, char **pos, int npos)
@@ -750,16 +743,15 @@ static int parse_positionals(struct parse_ctx *ctx, char **pos, int npos)
 			multi = true;
 			if (opt->max_num && npos >= nslots &&
 			    (unsigned int)(npos - nslots + 1) > opt->max_num) {
-				usage_err(ctx->prog, ctx->cmd->name,
-					  "too many values for <%s> (at most %u)",
-					  metavar(opt), opt->max_num);
+				pr_err("too many values for <%s> (at most %u)\n",
+				       metavar(opt), opt->max_num);
 				return -E2BIG;
 			}
 		}
 	}
 	if (!multi && npos > nslots) {
-		usage_err(ctx->prog, ctx->cmd->name, "unexpected extra argument '%s'",
-			  quote(pos[nslots], q, sizeof(q)));
+		pr_err("unexpected extra argument '%s'\n",
+		       quote(pos[nslots], q, sizeof(q)));
 		return -E2BIG;
 	}
 
@@ -787,20 +779,17 @@ static int check_required(struct parse_ctx *ctx)
 
 		if (opt->required && !seen) {
 			if (opt->positional)
-				usage_err(ctx->prog, ctx->cmd->name,
-					  "missing required parameter <%s>", metavar(opt));
+				pr_err("missing required parameter <%s>\n", metavar(opt));
 			else
-				usage_err(ctx->prog, ctx->cmd->name,
-					  "missing required option --%s", opt->name);
+				pr_err("missing required option --%s\n", opt->name);
 			return -EINVAL;
 		}
 		if (!is_multi(opt) || !seen)
 			continue;
 		l = (const void *)(ctx->cfg + opt->cfg_offset);
 		if ((unsigned int)l->count < opt->min_num) {
-			usage_err(ctx->prog, ctx->cmd->name,
-				  "too few values for <%s> (at least %u)",
-				  metavar(opt), opt->min_num);
+			pr_err("too few values for <%s> (at least %u)\n",
+			       metavar(opt), opt->min_num);
 			return -EINVAL;
 		}
 	}
@@ -818,6 +807,7 @@ int parse_command_line(const char *prog, const struct prog_command *cmd,
 	char **pos = NULL, *sopts = NULL;
 	int npos = 0, c, err;
 
+	set_log_prefix(prog, cmd->name);
 	if (cmd->defaults)
 		memcpy(cfg, cmd->defaults, cmd->cfg_size);
 	else
@@ -829,7 +819,7 @@ int parse_command_line(const char *prog, const struct prog_command *cmd,
 	sopts = calloc(2 * nopts + 8, 1);
 	pos = calloc(argc + 1, sizeof(*pos));
 	if (!ctx.seen || !lopts || !sopts || !pos) {
-		usage_err(prog, cmd->name, "out of memory");
+		pr_err("out of memory\n");
 		goto out;
 	}
 
@@ -878,8 +868,8 @@ int parse_command_line(const char *prog, const struct prog_command *cmd,
 			nverbose++;
 			continue;
 		case ':':
-			usage_err(prog, cmd->name, "option '--%s' needs a value",
-				  val_name(cmd, optopt) ?: "?");
+			pr_err("option '--%s' needs a value\n",
+			       val_name(cmd, optopt) ?: "?");
 			err = -EINVAL;
 			goto out;
 		case '?':
@@ -889,7 +879,7 @@ int parse_command_line(const char *prog, const struct prog_command *cmd,
 		}
 		opt = option_by_val(cmd, c);
 		if (!opt) {
-			usage_err(prog, cmd->name, "internal error: option %d", c);
+			pr_err("internal error: option %d\n", c);
 			err = -EINVAL;
 			goto out;
 		}
@@ -981,11 +971,11 @@ static const struct prog_command *find_command(const char *prog,
 	if (n == 1)
 		return found;
 	if (n > 1)
-		usage_err(prog, NULL, "command '%s' is ambiguous (%s), try '%s help'",
-			  quote(word, q, sizeof(q)), cand, prog);
+		pr_err("command '%s' is ambiguous (%s), try '%s help'\n",
+		       quote(word, q, sizeof(q)), cand, prog);
 	else
-		usage_err(prog, NULL, "command '%s' is unknown, try '%s help'",
-			  quote(word, q, sizeof(q)), prog);
+		pr_err("command '%s' is unknown, try '%s help'\n",
+		       quote(word, q, sizeof(q)), prog);
 	return NULL;
 }
 
@@ -996,8 +986,9 @@ static int do_help(const char *prog, const struct prog_command *cmds,
 	char q[QUOTE_BUFSIZE];
 
 	if (argc > 2) {
-		usage_err(prog, "help", "unexpected extra argument '%s'",
-			  quote(argv[2], q, sizeof(q)));
+		set_log_prefix(prog, "help");
+		pr_err("unexpected extra argument '%s'\n",
+		       quote(argv[2], q, sizeof(q)));
 		return 1;
 	}
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -1023,8 +1014,9 @@ int dispatch_commands(const char *prog, int argc, char **argv,
 	void *cfg = NULL;
 	int ret;
 
+	set_log_prefix(prog, NULL);
 	if (argc < 2) {
-		print_commands_help(err_f(), prog, cmds);
+		print_commands_help(get_log_stream(), prog, cmds);
 		return 1;
 	}
 	if (argv[1][0] == '-' && argv[1][1]) {
@@ -1036,8 +1028,8 @@ int dispatch_commands(const char *prog, int argc, char **argv,
 			print_version(out_f(), prog);
 			return 0;
 		}
-		usage_err(prog, NULL, "unknown option '%s', options go after the command, try '%s help'",
-			  quote(argv[1], q, sizeof(q)), prog);
+		pr_err("unknown option '%s', options go after the command, try '%s help'\n",
+		       quote(argv[1], q, sizeof(q)), prog);
 		return 1;
 	}
 	cmd = find_command(prog, cmds, argv[1]);
@@ -1048,12 +1040,13 @@ int dispatch_commands(const char *prog, int argc, char **argv,
 
 	/* a table mistake must not look like a user error, nor crash */
 	if (check_command_table(prog, (struct prog_command[]){ *cmd, END_COMMANDS },
-				err_f()))
+				get_log_stream()))
 		return 1;
+	set_log_prefix(prog, cmd->name);
 
 	cfg = calloc(1, cmd->cfg_size ? cmd->cfg_size : 1);
 	if (!cfg) {
-		usage_err(prog, cmd->name, "out of memory");
+		pr_err("out of memory\n");
 		return 1;
 	}
 	ret = parse_command_line(prog, cmd, argc - 1, argv + 1, cfg, &verbose);
@@ -1064,7 +1057,7 @@ int dispatch_commands(const char *prog, int argc, char **argv,
 	/* set_log_level() clamps to LOG_VERBOSE */
 	set_log_level((enum logging_print_level)(LOG_INFO + verbose));
 	init_lib_logging();
-	ret = cmd->func(cfg, pin_root);
+	ret = env_check(cmd->needs) ?: cmd->func(cfg, pin_root);
 	if (ret < 0 || ret > 255)
 		ret = 1;
 out:

@@ -57,19 +57,21 @@
  * Parsing copies the defaults, then applies the options in the order given
  * (a repeated option: the last one wins, OPT_IFNAME_MULTI appends), then the
  * positionals, then checks the required ones. The first problem is printed
- * as one line on stderr, "xdp-lb backend: invalid weight 'x': must be an
- * integer from 0 to 65535", and the exit status is 1. Nothing here calls
- * exit().
+ * as one error line (logging.h's pr_err(), on stderr), "xdp-lb backend:
+ * invalid weight 'x': must be an integer from 0 to 65535", and the exit
+ * status is 1. Nothing here calls exit().
  */
 #ifndef __PARAMS_H
 #define __PARAMS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <net/if.h>
 #include <linux/types.h>
-#include <xdp_lb/lb_common.h>
+
+#include "addr.h"
 
 enum option_type {
 	OPT_NONE = 0,		/* only in END_OPTIONS */
@@ -79,8 +81,8 @@ enum option_type {
 	OPT_U32,		/* unsigned integer (1/2/4/8 bytes): decimal in .min-.max */
 	OPT_ENUM,		/* int or enum: the value of one .enum_vals name */
 	OPT_PORT,		/* __u16, host byte order: 1-65535 */
-	OPT_IPADDR,		/* struct ip_addr: see addr_parse() */
-	OPT_VIP,		/* struct vip_addr: see vip_parse() */
+	OPT_IPADDR,		/* struct ip_addr (addr.h): see addr_parse() */
+	OPT_VIP,		/* struct vip_addr (addr.h): see vip_parse() */
 	OPT_MACADDR,		/* __u8[6] */
 	OPT_SEED,		/* __u32[4]: see seed_parse() */
 	OPT_IFNAME_MULTI,	/* struct iface_list: interfaces, resolved to ifindexes */
@@ -90,19 +92,6 @@ enum option_type {
 struct enum_val {
 	const char *name;	/* matched case-insensitively */
 	int value;
-};
-
-/* OPT_IPADDR */
-struct ip_addr {
-	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
-	union lb_addr addr;
-};
-
-/* OPT_VIP */
-struct vip_addr {
-	__u8 family;		/* LB_AF_INET or LB_AF_INET6 */
-	union lb_addr addr;
-	__u16 port;		/* host byte order; 0 = all ports */
 };
 
 /*
@@ -136,6 +125,12 @@ struct prog_option {
 	const struct enum_val *enum_vals;	/* OPT_ENUM; ends with { NULL } */
 	bool has_set_flag;	/* set through OPT_SET_FLAG() */
 	size_t set_flag_offset;	/* a bool member set to true when given */
+	/*
+	 * --help adds "; default <value>", the value the command's defaults
+	 * hold (OPT_U32, OPT_PORT, OPT_ENUM), so the help cannot drift from
+	 * them.
+	 */
+	bool show_default;
 };
 
 #define DEFINE_OPTION(_name, _type, _cfgtype, _member, ...)		\
@@ -164,13 +159,17 @@ struct prog_command {
 	size_t cfg_size;
 	const char *doc;			/* one line, for both helps */
 	bool hidden;				/* not in the top-level help */
+	unsigned int needs;			/* env_check() before func (env.h) */
 };
 
-/* _defaults must point to a _cfgtype (or be NULL): checked at compile time. */
-#define DEFINE_COMMAND(_name, _func, _cfgtype, _options, _defaults, _doc) \
+/*
+ * _defaults must point to a _cfgtype (or be NULL): checked at compile time.
+ * More members may follow: DEFINE_COMMAND(..., "Doc", .needs = ENV_ROOT).
+ */
+#define DEFINE_COMMAND(_name, _func, _cfgtype, _options, _defaults, _doc, ...) \
 	{ .name = (_name), .func = (_func), .options = (_options),	\
 	  .defaults = (1 ? (_defaults) : (const _cfgtype *)0),		\
-	  .cfg_size = sizeof(_cfgtype), .doc = (_doc) }
+	  .cfg_size = sizeof(_cfgtype), .doc = (_doc), __VA_ARGS__ }
 
 #define END_COMMANDS { .name = NULL }
 
@@ -187,25 +186,31 @@ struct prog_command {
 /*
  * Runs "prog COMMAND [options] ARGS" from main()'s argc/argv (argv[0] is
  * ignored): matches the command, parses its options into a fresh config,
- * sets the log level (LOG_INFO + the number of -v), calls
- * init_lib_logging() and then cmd->func(cfg, pin_root). pin_root is only
+ * sets the log level (LOG_INFO + the number of -v) and the error prefix
+ * ("prog cmd"), calls init_lib_logging(), checks what cmd->needs
+ * (env_check()) and then calls cmd->func(cfg, pin_root). pin_root is only
  * passed through. Returns the exit status:
  *   - the handler's (normalized: 0, or 1 on any error);
  *   - 0 after -h/--help, --version, "help" and "help COMMAND" (on stdout);
- *   - 1 after a usage error (one line on stderr) and with no command at
- *     all (the top-level help, on stderr).
+ *   - 1 after a usage error (one line on stderr), when the environment
+ *     lacks what the command needs, and with no command at all (the
+ *     top-level help, on stderr).
  */
 int dispatch_commands(const char *prog, int argc, char **argv,
 		      const struct prog_command *cmds, const char *pin_root);
 
-/* parse_command_line(): --help or --version was handled, don't run. */
-#define PARAMS_DONE 1
+/*
+ * parse_command_line(): --help or --version was handled, don't run. An
+ * errno like every other result, but never one of a parse error.
+ */
+#define PARAMS_DONE (-ECANCELED)
 
 /*
  * The parsing step of dispatch_commands(): argv[0] is the command word,
  * cfg holds cmd->cfg_size bytes. Returns 0 (cfg is ready; *verbose, if
- * not NULL, gets the number of -v), PARAMS_DONE, or a negative errno
- * after printing the error line. Call free_command_cfg() in every case.
+ * not NULL, gets the number of -v), PARAMS_DONE, or another negative
+ * errno after printing the error line. Call free_command_cfg() in every
+ * case.
  */
 int parse_command_line(const char *prog, const struct prog_command *cmd,
 		       int argc, char **argv, void *cfg, unsigned int *verbose);
@@ -231,11 +236,9 @@ void print_version(FILE *f, const char *prog);
 
 /*
  * Where dispatch_commands() and parse_command_line() write: out for help
- * and version, err for errors. NULL restores stdout/stderr (for tests).
+ * and version, err for errors (it becomes logging's stream, see
+ * set_log_stream()). NULL restores stdout/stderr (for tests).
  */
 void params_set_output(FILE *out, FILE *err);
-
-/* For OPT_U32 .check: "must be a prime number" unless value is prime. */
-const char *check_prime(__u64 value);
 
 #endif /* __PARAMS_H */

@@ -4,11 +4,8 @@
  * pinned under <bpffs>/xdp-lb so that every interface and every later
  * invocation shares one configuration.
  */
-#include <dirent.h>
-#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,123 +13,15 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "xdp-lb.h"
 #include "xdp_lb.skel.h"
-#include "addr.h"
 #include "bpffs.h"
+#include "format.h"
 #include "logging.h"
 #include "netns.h"
-
-void lb_err(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s%s%s: ", PROG_NAME, cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static int prog_pin_path(char *buf, size_t len, const char *pin_root,
-			 const char *ifname)
-{
-	int n = snprintf(buf, len, "%s/%s/%s/%s", pin_root, PROGRAMS_DIR,
-			 ifname, PROG_FUNC);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* Our pinned program on ifname if it is still attached there, else NULL. */
-static struct xdp_program *pinned_prog(const char *pin_root, const char *ifname,
-				       int ifindex, enum xdp_attach_mode *mode)
-{
-	struct xdp_program *prog;
-	char path[4096];
-
-	if (prog_pin_path(path, sizeof(path), pin_root, ifname))
-		return NULL;
-	prog = xdp_program__from_pin(path);
-	if (libxdp_get_error(prog))
-		return NULL;
-	*mode = ifindex ? xdp_program__is_attached(prog, ifindex) : XDP_MODE_UNSPEC;
-	return prog;
-}
-
-static int unpin_prog(const char *pin_root, const char *ifname)
-{
-	char path[4096];
-	int err = 0;
-
-	if (prog_pin_path(path, sizeof(path), pin_root, ifname))
-		return -ENAMETOOLONG;
-	if (unlink(path) && errno != ENOENT)
-		err = -errno;
-	*strrchr(path, '/') = '\0';
-	rmdir(path);
-	*strrchr(path, '/') = '\0';
-	rmdir(path); /* programs/, only if empty */
-	return err;
-}
-
-int lb_list_ifaces(const char *pin_root, struct lb_iface_state **out, int *n)
-{
-	struct lb_iface_state *list = NULL, *tmp;
-	char dir[4096];
-	struct dirent *de;
-	int cnt = 0;
-	DIR *d;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(dir, sizeof(dir), "%s/%s", pin_root, PROGRAMS_DIR);
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		struct lb_iface_state *s;
-		struct xdp_multiprog *mp;
-		struct xdp_program *prog;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= IF_NAMESIZE)
-			continue;
-		tmp = realloc(list, (cnt + 1) * sizeof(*list));
-		if (!tmp) {
-			free(list);
-			closedir(d);
-			return -ENOMEM;
-		}
-		list = tmp;
-		s = &list[cnt++];
-		memset(s, 0, sizeof(*s));
-		memcpy(s->name, de->d_name, strlen(de->d_name) + 1);
-		s->ifindex = if_nametoindex(s->name);
-		prog = pinned_prog(pin_root, s->name, s->ifindex, &s->mode);
-		if (!prog)
-			continue;
-		s->attached = s->mode != XDP_MODE_UNSPEC;
-		s->priority = xdp_program__run_prio(prog);
-		s->prog_id = xdp_program__id(prog);
-		xdp_program__close(prog);
-		if (!s->attached)
-			continue;
-		mp = xdp_multiprog__get_from_ifindex(s->ifindex);
-		if (!libxdp_get_error(mp)) {
-			s->dispatcher = !xdp_multiprog__is_legacy(mp);
-			s->progs_on_iface = s->dispatcher ?
-				xdp_multiprog__program_count(mp) : 1;
-			xdp_multiprog__close(mp);
-		}
-	}
-	closedir(d);
-	*out = list;
-	*n = cnt;
-	return 0;
-}
 
 /* bpf_fib_lookup() only answers on interfaces that forward. */
 static int enable_forwarding(const char *ifname)
@@ -162,95 +51,6 @@ static int enable_forwarding(const char *ifname)
 	return err;
 }
 
-static bool maps_pinned(const char *pin_root)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[LB_MI_CONFIG]);
-	return access(path, F_OK) == 0;
-}
-
-/*
- * The state in pin_root is this network namespace's unless it records
- * another namespace's cookie: then that namespace is gone and this one got
- * its inode number (lib/netns.h), and the state is dropped so that this
- * namespace starts empty (returns 1). State that records no cookie is
- * claimed. Call with the lock held, before reading the state.
- */
-static int claim_state(const char *pin_root)
-{
-	struct lb_config cfg;
-	struct netns_id ns;
-	struct lb_maps maps;
-	__u32 mine;
-	int err;
-
-	if (netns_self(&ns) || !ns.cookie || !maps_pinned(pin_root))
-		return 0;
-	mine = (__u32)ns.cookie;
-	/* unreadable state is left for the caller to report */
-	if (lb_maps_open_pinned(pin_root, &maps))
-		return 0;
-	err = lb_config_get(&maps, &cfg);
-	if (err || cfg.netns_cookie == mine)
-		goto out;
-	if (!cfg.netns_cookie) {
-		cfg.netns_cookie = mine;
-		err = lb_config_set(&maps, &cfg);
-		goto out;
-	}
-	pr_debug("Removing the state in %s: it is a deleted network namespace's "
-		 "(cookie %u, this one's is %u)\n", pin_root, cfg.netns_cookie, mine);
-	lb_maps_close(&maps);
-	return pin_dir_clear(pin_root) ?: 1;
-out:
-	lb_maps_close(&maps);
-	return err;
-}
-
-static int pinned_max_entries(const char *pin_root, int idx, __u32 *max)
-{
-	char path[4096];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[idx]);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	err = lb_map_max_entries(fd, max);
-	close(fd);
-	return err;
-}
-
-const char *lb_proto_str(int proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
-const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
-			 int proto, char *buf, size_t len)
-{
-	char a[128];
-
-	vip_str(family, addr, port, a, sizeof(a));
-	snprintf(buf, len, "%s/%s", a, lb_proto_str(proto));
-	return buf;
-}
-
-const char *lb_mode_str(enum xdp_attach_mode mode)
-{
-	switch (mode) {
-	case XDP_MODE_NATIVE:
-		return "native";
-	case XDP_MODE_SKB:
-		return "skb";
-	case XDP_MODE_HW:
-		return "hw";
-	default:
-		return "none";
-	}
-}
-
 /*
  * Refuse early, with a clear message, an interface whose XDP program was
  * not attached through libxdp's dispatcher: libxdp would refuse it too
@@ -268,12 +68,12 @@ static int check_iface_free(const char *ifname, int ifindex)
 	if (xdp_multiprog__is_legacy(mp)) {
 		main = xdp_multiprog__main_prog(mp);
 		if (main && !strcmp(xdp_program__name(main), PROG_FUNC))
-			lb_err("load", "interface %s already runs xdp-lb (id %u) but "
-			       "its state is gone; run 'xdp-lb unload --all' first",
+			pr_err("interface %s already runs xdp-lb (id %u) but "
+			       "its state is gone; run 'xdp-lb unload --all' first\n",
 			       ifname, xdp_program__id(main));
 		else
-			lb_err("load", "interface %s already has XDP program '%s' (id %u) "
-			       "attached without libxdp's dispatcher; unload it first",
+			pr_err("interface %s already has XDP program '%s' (id %u) "
+			       "attached without libxdp's dispatcher; unload it first\n",
 			       ifname, main ? xdp_program__name(main) : "?",
 			       main ? xdp_program__id(main) : 0);
 		err = -EBUSY;
@@ -282,12 +82,8 @@ static int check_iface_free(const char *ifname, int ifindex)
 	return err;
 }
 
-struct map_sizes {
-	__u32 flows, vips, backends;
-};
-
 static int attach_one(const struct load_req *req, const char *pin_root,
-		      int i, const struct map_sizes *sz, bool *legacy)
+		      int i, const __u32 sizes[LB_CAP_COUNT], bool *legacy)
 {
 	const char *ifname = req->ifaces.names[i];
 	int ifindex = req->ifaces.indexes[i];
@@ -302,23 +98,19 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 	skel = xdp_lb__open();
 	if (!skel) {
 		err = -errno;
-		lb_err("load", "cannot open the embedded BPF object: %s", strerror(-err));
+		pr_err("cannot open the embedded BPF object: %s\n", strerror(-err));
 		return err;
 	}
-	bpf_map__set_max_entries(skel->maps.lb_ct_fwd, sz->flows);
-	bpf_map__set_max_entries(skel->maps.lb_ct_rev, sz->flows);
-	bpf_map__set_max_entries(skel->maps.lb_vips, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_rings, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_snat_addrs, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_vip_stats, sz->vips);
-	bpf_map__set_max_entries(skel->maps.lb_backends, sz->backends);
-	bpf_map__set_max_entries(skel->maps.lb_be_stats, sz->backends);
 	for (m = 0; m < LB_MI_COUNT; m++) {
+		enum lb_capacity cap = lb_map_capacity[m];
+
 		map = bpf_object__find_map_by_name(skel->obj, lb_map_names[m]);
 		snprintf(path, sizeof(path), "%s/%s", pin_root, lb_map_names[m]);
-		if (!map || bpf_map__set_pin_path(map, path)) {
+		if (!map || bpf_map__set_pin_path(map, path) ||
+		    (cap != LB_CAP_FIXED &&
+		     bpf_map__set_max_entries(map, sizes[cap]))) {
 			err = -EINVAL;
-			lb_err("load", "cannot set the pin path of map %s", lb_map_names[m]);
+			pr_err("cannot size or pin map %s\n", lb_map_names[m]);
 			goto out;
 		}
 	}
@@ -327,12 +119,12 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 	err = libxdp_get_error(prog);
 	if (err) {
 		prog = NULL;
-		lb_err("load", "cannot create the XDP program: %s", strerror(-err));
+		pr_err("cannot create the XDP program: %s\n", strerror(-err));
 		goto out;
 	}
 	err = xdp_program__set_run_prio(prog, req->priority);
 	if (err) {
-		lb_err("load", "cannot set run priority %u: %s", req->priority,
+		pr_err("cannot set run priority %u: %s\n", req->priority,
 		       strerror(-err));
 		goto out;
 	}
@@ -343,28 +135,24 @@ static int attach_one(const struct load_req *req, const char *pin_root,
 		char buf[256];
 
 		libxdp_strerror(err, buf, sizeof(buf));
-		if (err == -EINVAL && maps_pinned(pin_root))
-			lb_err("load", "cannot attach on %s: the pinned state in %s does "
+		if (err == -EINVAL && lb_maps_pinned(pin_root))
+			pr_err("cannot attach on %s: the pinned state in %s does "
 			       "not match this xdp-lb (other version or sizes); "
-			       "run 'xdp-lb unload --all' first", ifname, pin_root);
+			       "run 'xdp-lb unload --all' first\n", ifname, pin_root);
 		else if (err == -EOPNOTSUPP && req->mode == XDP_MODE_NATIVE)
-			lb_err("load", "cannot attach on %s in native mode: %s "
-			       "(try --mode skb)", ifname, buf);
+			pr_err("cannot attach on %s in native mode: %s "
+			       "(try --mode skb)\n", ifname, buf);
 		else
-			lb_err("load", "cannot attach on %s: %s (%d)", ifname, buf, err);
+			pr_err("cannot attach on %s: %s (%d)\n", ifname, buf, err);
 		goto out;
 	}
 
-	snprintf(path, sizeof(path), "%s/%s", pin_root, PROGRAMS_DIR);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%s/%s", pin_root, PROGRAMS_DIR, ifname);
-	mkdir(path, 0700);
-	prog_pin_path(path, sizeof(path), pin_root, ifname);
-	err = xdp_program__pin(prog, path);
+	err = pin_prog_add(pin_root, ifname, prog);
 	if (err) {
-		lb_err("load", "cannot pin the program at %s: %s", path, strerror(-err));
+		pin_prog_path(path, sizeof(path), pin_root, ifname, PROG_FUNC);
+		pr_err("cannot pin the program at %s: %s\n", path, strerror(-err));
 		xdp_program__detach(prog, ifindex, req->mode, 0);
-		unpin_prog(pin_root, ifname);
+		pin_prog_remove(pin_root, ifname, PROG_FUNC);
 		goto out;
 	}
 	mp = xdp_multiprog__get_from_ifindex(ifindex);
@@ -389,19 +177,19 @@ static int detach_iface(const char *pin_root, const char *ifname, int ifindex)
 	struct xdp_program *prog;
 	int err = 0;
 
-	prog = pinned_prog(pin_root, ifname, ifindex, &mode);
+	prog = pin_prog_get(pin_root, ifname, PROG_FUNC, ifindex, &mode);
 	if (prog && mode != XDP_MODE_UNSPEC) {
 		err = xdp_program__detach(prog, ifindex, mode, 0);
 		if (err) {
 			char buf[256];
 
 			libxdp_strerror(err, buf, sizeof(buf));
-			lb_err("unload", "cannot detach from %s: %s", ifname, buf);
+			pr_err("cannot detach from %s: %s\n", ifname, buf);
 		}
 	}
 	xdp_program__close(prog);
 	if (!err)
-		err = unpin_prog(pin_root, ifname);
+		err = pin_prog_remove(pin_root, ifname, PROG_FUNC);
 	return err;
 }
 
@@ -417,7 +205,7 @@ static int init_config(const char *pin_root, const struct load_req *req,
 
 	err = lb_maps_open_pinned(pin_root, &maps);
 	if (err) {
-		lb_err("load", "cannot open the pinned maps in %s: %s", pin_root,
+		pr_err("cannot open the pinned maps in %s: %s\n", pin_root,
 		       strerror(-err));
 		return err;
 	}
@@ -441,8 +229,8 @@ static int init_config(const char *pin_root, const struct load_req *req,
 		goto out;
 	}
 	if (cfg.version != LB_STATE_VERSION) {
-		lb_err("load", "the pinned state in %s has version %u, this xdp-lb "
-		       "uses %u; run 'xdp-lb unload --all' first", pin_root,
+		pr_err("the pinned state in %s has version %u, this xdp-lb "
+		       "uses %u; run 'xdp-lb unload --all' first\n", pin_root,
 		       cfg.version, LB_STATE_VERSION);
 		err = -EINVAL;
 		goto out;
@@ -458,83 +246,66 @@ static int init_config(const char *pin_root, const struct load_req *req,
 		err = lb_ring_rebuild(&maps, &vips[i].vip);
 	free(vips);
 out:
-	if (err > 0 || err == -1)
-		err = -EINVAL;
 	if (err)
-		lb_err("load", "cannot initialise the configuration: %s", strerror(-err));
+		pr_err("cannot initialise the configuration: %s\n", strerror(-err));
 	lb_maps_close(&maps);
 	return err;
 }
 
 /*
- * Sizes of the maps: as requested (or the defaults) when they are created,
- * as pinned otherwise; asking for other sizes than the pinned ones is an
- * error, since resizing means losing the state.
+ * Capacities of the maps (by enum lb_capacity): as requested, or the
+ * defaults, when they are created; as pinned otherwise. Asking for other
+ * sizes than the pinned ones is an error, since resizing loses the state.
  */
 static int map_sizes_get(const struct load_req *req, const char *pin_root,
-			 bool created, struct map_sizes *sz)
+			 bool created, __u32 sizes[LB_CAP_COUNT])
 {
+	/* what each capacity sizes: a map to read it from, its name */
 	static const struct {
-		int map;
+		enum lb_map_index map;
 		const char *what;
-		size_t off;
-	} fields[] = {
-		{ LB_MI_CT_FWD, "connection table", offsetof(struct map_sizes, flows) },
-		{ LB_MI_VIPS, "VIP table", offsetof(struct map_sizes, vips) },
-		{ LB_MI_BACKENDS, "backend table", offsetof(struct map_sizes, backends) },
+	} caps[LB_CAP_COUNT] = {
+		[LB_CAP_FLOWS] = { LB_MI_CT_FWD, "connection table" },
+		[LB_CAP_VIPS] = { LB_MI_VIPS, "VIP table" },
+		[LB_CAP_BACKENDS] = { LB_MI_BACKENDS, "backend table" },
 	};
-	const __u32 want[] = { req->flows, req->max_vips, req->max_backends };
-	const __u32 dflt[] = { LB_FLOWS_DEFAULT, LB_MAX_VIPS_DEFAULT,
-			       LB_MAX_BACKENDS_DEFAULT };
-	size_t i;
-	int err;
+	int i, err;
 
-	for (i = 0; i < 3; i++) {
-		__u32 *val = (__u32 *)((char *)sz + fields[i].off);
-		__u32 cur = 0;
-
-		if (created) {
-			*val = want[i] ? want[i] : dflt[i];
+	for (i = 0; i < LB_CAP_COUNT; i++) {
+		if (i == LB_CAP_FIXED)
 			continue;
-		}
-		err = pinned_max_entries(pin_root, fields[i].map, &cur);
+		sizes[i] = req->capacity[i];
+		if (created)
+			continue;
+		err = lb_map_pinned_max_entries(pin_root, caps[i].map, &sizes[i]);
 		if (err) {
-			lb_err("load", "cannot read the pinned %s: %s",
-			       fields[i].what, strerror(-err));
+			pr_err("cannot read the pinned %s: %s\n",
+			       caps[i].what, strerror(-err));
 			return err;
 		}
-		if (want[i] && want[i] != cur) {
-			lb_err("load", "the %s exists with room for %u entries; unload "
-			       "every interface to resize it to %u", fields[i].what,
-			       cur, want[i]);
+		if (req->capacity_set[i] && req->capacity[i] != sizes[i]) {
+			pr_err("the %s exists with room for %u entries; unload "
+			       "every interface to resize it to %u\n", caps[i].what,
+			       sizes[i], req->capacity[i]);
 			return -EINVAL;
 		}
-		*val = cur;
 	}
 	return 0;
 }
 
-int lb_cmd_load(const struct load_req *req, const char *pin_root)
+int do_load(const struct load_req *req, const char *pin_root)
 {
 	enum xdp_attach_mode mode;
 	struct xdp_program *prog;
-	bool created, legacy = false;
-	struct map_sizes sz;
+	bool created, dropped, legacy = false;
+	__u32 sizes[LB_CAP_COUNT];
 	int lock, i, j, err = 0;
 
-	lock = pin_dir_lock(pin_root, true);
-	if (lock < 0) {
-		lb_err("load", "cannot create or lock %s: %s", pin_root, strerror(-lock));
-		return 1;
-	}
-	err = claim_state(pin_root);
-	if (err < 0) {
-		lb_err("load", "cannot remove the state a deleted network namespace "
-		       "left in %s: %s", pin_root, strerror(-err));
-		goto out;
-	}
-	created = !maps_pinned(pin_root);
-	err = map_sizes_get(req, pin_root, created, &sz);
+	err = cmd_state_lock(pin_root, true, &lock, &dropped);
+	if (err)
+		return err;
+	created = !lb_maps_pinned(pin_root);
+	err = map_sizes_get(req, pin_root, created, sizes);
 	if (err)
 		goto out;
 
@@ -544,16 +315,17 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 
 		for (j = 0; j < i; j++) {
 			if (!strcmp(req->ifaces.names[j], ifname)) {
-				lb_err("load", "interface %s given twice", ifname);
+				pr_err("interface %s given twice\n", ifname);
 				err = -EINVAL;
 				goto out;
 			}
 		}
-		prog = pinned_prog(pin_root, ifname, req->ifaces.indexes[i], &mode);
+		prog = pin_prog_get(pin_root, ifname, PROG_FUNC,
+				   req->ifaces.indexes[i], &mode);
 		xdp_program__close(prog);
 		if (prog && mode != XDP_MODE_UNSPEC) {
-			lb_err("load", "xdp-lb is already loaded on %s (%s mode)",
-			       ifname, lb_mode_str(mode));
+			pr_err("xdp-lb is already loaded on %s (%s mode)\n",
+			       ifname, mode_str(mode));
 			err = -EEXIST;
 			goto out;
 		}
@@ -563,7 +335,7 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 	}
 
 	for (i = 0; i < req->ifaces.count; i++) {
-		err = attach_one(req, pin_root, i, &sz, &legacy);
+		err = attach_one(req, pin_root, i, sizes, &legacy);
 		if (err)
 			break;
 		if (i == 0) {
@@ -577,11 +349,11 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 			pr_info("Loaded on %s in %s mode as a single program: this "
 				"kernel cannot run libxdp's dispatcher, so no other XDP "
 				"program can share the interface\n",
-				req->ifaces.names[i], lb_mode_str(req->mode));
+				req->ifaces.names[i], mode_str(req->mode));
 		else
 			pr_debug("Loaded on %s in %s mode under libxdp's dispatcher "
 				 "(priority %u)\n", req->ifaces.names[i],
-				 lb_mode_str(req->mode), req->priority);
+				 mode_str(req->mode), req->priority);
 	}
 	if (err) {
 		/* Leave things as they were: undo this invocation's attaches. */
@@ -589,108 +361,59 @@ int lb_cmd_load(const struct load_req *req, const char *pin_root)
 			detach_iface(pin_root, req->ifaces.names[j],
 				     req->ifaces.indexes[j]);
 		if (created) {
-			struct lb_iface_state *st;
+			struct pinned_iface *st;
 			int n;
 
-			if (lb_list_ifaces(pin_root, &st, &n) == 0 && n == 0) {
-				pin_dir_remove(pin_root);
-				pin_dir_remove_parent(pin_root);
-			}
+			if (pin_prog_list(pin_root, PROG_FUNC, &st, &n) == 0 && n == 0)
+				cmd_state_remove(pin_root);
 			free(st);
 		}
 	}
 out:
 	pin_dir_unlock(lock);
-	return err ? 1 : 0;
+	return err;
 }
 
-/*
- * xdp_lb programs on any interface, found by name: the way back when the
- * pins that record them were removed by hand. Returns how many it detached.
- */
-static int detach_unpinned(void)
+/* The interfaces with a pin of xdp-lb's program. */
+static int pinned_ifaces(const char *pin_root, struct pinned_iface **st, int *n)
 {
-	struct if_nameindex *ifs, *i;
-	int n = 0;
+	int err = pin_prog_list(pin_root, PROG_FUNC, st, n);
 
-	ifs = if_nameindex();
-	if (!ifs)
-		return 0;
-	for (i = ifs; i->if_index; i++) {
-		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(i->if_index);
-		struct xdp_program *prog;
-		enum xdp_attach_mode mode;
-
-		if (libxdp_get_error(mp))
-			continue;
-		mode = xdp_multiprog__attach_mode(mp);
-		if (xdp_multiprog__is_legacy(mp)) {
-			prog = xdp_multiprog__main_prog(mp);
-			if (prog && !strcmp(xdp_program__name(prog), PROG_FUNC) &&
-			    !xdp_multiprog__detach(mp)) {
-				pr_info("Detached %s from %s (its pins were gone)\n",
-					PROG_FUNC, i->if_name);
-				n++;
-			}
-		} else {
-			for (prog = xdp_multiprog__next_prog(NULL, mp); prog;
-			     prog = xdp_multiprog__next_prog(prog, mp)) {
-				if (strcmp(xdp_program__name(prog), PROG_FUNC))
-					continue;
-				if (!xdp_program__detach(prog, i->if_index, mode, 0)) {
-					pr_info("Detached %s from %s (its pins were gone)\n",
-						PROG_FUNC, i->if_name);
-					n++;
-				}
-				break;
-			}
-		}
-		xdp_multiprog__close(mp);
-	}
-	if_freenameindex(ifs);
-	return n;
+	if (err)
+		pr_err("cannot read %s: %s\n", pin_root, strerror(-err));
+	return err;
 }
 
-int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
+int do_unload(const struct unload_req *req, const char *pin_root)
 {
-	struct lb_iface_state *st = NULL;
+	struct pinned_iface *st = NULL;
+	bool dropped;
 	int lock, n = 0, i, j, err = 0;
 
 	if (!req->all && req->ifaces.count == 0) {
-		lb_err("unload", "specify an interface or --all");
-		return 1;
+		pr_err("specify an interface or --all\n");
+		return -EINVAL;
 	}
 	if (!bpffs_is_mounted(bpffs_mount_point()) || access(pin_root, F_OK)) {
 		if (req->all) {
-			detach_unpinned();
+			pin_prog_detach_unpinned(PROG_FUNC);
 			return 0;
 		}
-		lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[0]);
-		return 1;
+		pr_err("xdp-lb is not loaded on %s\n", req->ifaces.names[0]);
+		return -ENOENT;
 	}
-	lock = pin_dir_lock(pin_root, false);
-	if (lock < 0) {
-		lb_err("unload", "cannot lock %s: %s", pin_root, strerror(-lock));
-		return 1;
-	}
-	err = claim_state(pin_root);
-	if (err < 0) {
-		lb_err("unload", "cannot remove the state a deleted network namespace "
-		       "left in %s: %s", pin_root, strerror(-err));
+	err = cmd_state_lock(pin_root, false, &lock, &dropped);
+	if (err)
+		return err;
+	err = pinned_ifaces(pin_root, &st, &n);
+	if (err)
 		goto out;
-	}
-	err = 0;
-	err = lb_list_ifaces(pin_root, &st, &n);
-	if (err) {
-		lb_err("unload", "cannot read %s: %s", pin_root, strerror(-err));
-		goto out;
-	}
 	for (i = 0; i < req->ifaces.count; i++) {
 		for (j = 0; j < n; j++)
 			if (!strcmp(st[j].name, req->ifaces.names[i]) && st[j].attached)
 				break;
 		if (j == n) {
-			lb_err("unload", "xdp-lb is not loaded on %s", req->ifaces.names[i]);
+			pr_err("xdp-lb is not loaded on %s\n", req->ifaces.names[i]);
 			err = -ENOENT;
 			goto out;
 		}
@@ -708,68 +431,19 @@ int lb_cmd_unload(const struct unload_req *req, const char *pin_root)
 	st = NULL;
 	if (err)
 		goto out;
-	err = lb_list_ifaces(pin_root, &st, &n);
-	if (!err && req->all)
-		detach_unpinned();
-	if (!err && n == 0 && !req->keep_maps) {
+	err = pinned_ifaces(pin_root, &st, &n);
+	if (err)
+		goto out;
+	if (req->all)
+		pin_prog_detach_unpinned(PROG_FUNC);
+	if (n == 0 && !req->keep_maps) {
 		pr_debug("Last interface unloaded: removing %s\n", pin_root);
-		err = pin_dir_remove(pin_root);
-		pin_dir_remove_parent(pin_root);
+		err = cmd_state_remove(pin_root);
+		if (err)
+			pr_err("cannot remove %s: %s\n", pin_root, strerror(-err));
 	}
 out:
 	free(st);
 	pin_dir_unlock(lock);
-	return err ? 1 : 0;
-}
-
-int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps)
-{
-	int lock, err;
-
-	lb_maps_init(maps);
-	if (!bpffs_is_mounted(bpffs_mount_point()) || !maps_pinned(pin_root)) {
-		lb_err(cmd, "xdp-lb is not loaded in this network namespace (no "
-		       "state in %s); run 'xdp-lb load <ifname>' first", pin_root);
-		return -1;
-	}
-	lock = pin_dir_lock(pin_root, false);
-	if (lock < 0) {
-		lb_err(cmd, "cannot lock %s: %s", pin_root, strerror(-lock));
-		return -1;
-	}
-	err = claim_state(pin_root);
-	if (err) {
-		if (err > 0) {
-			pin_dir_remove(pin_root);
-			pin_dir_remove_parent(pin_root);
-			lb_err(cmd, "xdp-lb is not loaded in this network namespace "
-			       "(removed what a deleted namespace left in %s); run "
-			       "'xdp-lb load <ifname>' first", pin_root);
-		} else {
-			lb_err(cmd, "cannot remove the state a deleted network "
-			       "namespace left in %s: %s", pin_root, strerror(-err));
-		}
-		pin_dir_unlock(lock);
-		return -1;
-	}
-	err = lb_maps_open_pinned(pin_root, maps);
-	if (err) {
-		lb_err(cmd, "cannot open the pinned maps in %s: %s", pin_root,
-		       strerror(-err));
-		pin_dir_unlock(lock);
-		return -1;
-	}
-	err = lb_recover(maps);
-	if (err) {
-		lb_err(cmd, "cannot finish an interrupted update: %s", strerror(-err));
-		lb_close_state(lock, maps);
-		return -1;
-	}
-	return lock;
-}
-
-void lb_close_state(int lock_fd, struct lb_maps *maps)
-{
-	lb_maps_close(maps);
-	pin_dir_unlock(lock_fd);
+	return err;
 }

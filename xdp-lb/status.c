@@ -14,55 +14,15 @@
 #include <arpa/inet.h>
 
 #include "xdp-lb.h"
-#include "addr.h"
 #include "bpffs.h"
+#include "format.h"
+#include "logging.h"
 #include "netns.h"
-
-/* JSON names of the global counters: part of the documented interface. */
-static const char *const stat_names[LB_STAT_MAX] = {
-	[LB_STAT_ABORTED] = "xdp_aborted",
-	[LB_STAT_DROP] = "xdp_drop",
-	[LB_STAT_PASS] = "xdp_pass",
-	[LB_STAT_TX] = "xdp_tx",
-	[LB_STAT_REDIRECT] = "xdp_redirect",
-	[LB_STAT_PASS_NOT_IP] = "pass_not_ip",
-	[LB_STAT_PASS_NOT_VIP] = "pass_not_vip",
-	[LB_STAT_PASS_MALFORMED] = "pass_malformed",
-	[LB_STAT_PASS_FRAG_UNKNOWN] = "pass_fragment_unknown",
-	[LB_STAT_PASS_NO_NEIGH] = "pass_neighbour_unresolved",
-	[LB_STAT_DROP_NO_BACKEND] = "drop_no_backend",
-	[LB_STAT_DROP_PORTS_EXHAUSTED] = "drop_snat_ports_exhausted",
-	[LB_STAT_DROP_FIB] = "drop_fib_failure",
-	[LB_STAT_DROP_RING_MISSING] = "drop_no_table",
-	[LB_STAT_FLOW_NEW] = "flows_new",
-	[LB_STAT_FLOW_REBALANCED] = "flows_rebalanced",
-	[LB_STAT_FLOW_EXPIRED] = "flows_expired",
-	[LB_STAT_FLOW_MISS_NON_SYN] = "flows_miss_non_syn",
-	[LB_STAT_REV_RESTORED] = "reply_entries_restored",
-	[LB_STAT_FRAG_TRACKED] = "fragments_tracked",
-	[LB_STAT_ICMP_TO_BACKEND] = "icmp_to_backend",
-	[LB_STAT_ICMP_TO_CLIENT] = "icmp_to_client",
-	[LB_STAT_FIB_LOOKUP] = "fib_lookups",
-};
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 struct snapshot {
 	const char *state_dir;  /* where this namespace's state is pinned */
 	__u64 netns_inode;
-	struct lb_iface_state *ifs;
+	struct pinned_iface *ifs;
 	int nr_ifs;
 	struct lb_config cfg;
 	__u32 flow_capacity;
@@ -109,7 +69,7 @@ static int snapshot_take(const struct lb_maps *m, const char *pin_root,
 
 	memset(s, 0, sizeof(*s));
 	if (whole) {
-		err = lb_list_ifaces(pin_root, &s->ifs, &s->nr_ifs);
+		err = pin_prog_list(pin_root, PROG_FUNC, &s->ifs, &s->nr_ifs);
 		if (!err)
 			err = lb_config_get(m, &s->cfg);
 		if (!err)
@@ -176,7 +136,7 @@ static unsigned long long be_flows(const struct snapshot *s, __u32 id)
 
 static void print_text(const struct snapshot *s)
 {
-	char a[128], b[128];
+	char a[VIP_STRLEN], b[ADDR_STRLEN];
 	size_t i, j;
 	int k;
 
@@ -187,7 +147,7 @@ static void print_text(const struct snapshot *s)
 	printf("  %-16s %-8s %-28s %-9s %s\n", "Interface", "Mode",
 	       "Dispatcher", "Priority", "Program id");
 	for (k = 0; k < s->nr_ifs; k++) {
-		const struct lb_iface_state *f = &s->ifs[k];
+		const struct pinned_iface *f = &s->ifs[k];
 		char d[64];
 
 		if (!f->attached)
@@ -198,7 +158,7 @@ static void print_text(const struct snapshot *s)
 				 f->progs_on_iface == 1 ? "" : "s");
 		else
 			snprintf(d, sizeof(d), "no (single program)");
-		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, lb_mode_str(f->mode),
+		printf("  %-16s %-8s %-28s %-9u %u\n", f->name, mode_str(f->mode),
 		       d, f->priority, f->prog_id);
 	}
 	if (!s->nr_ifs)
@@ -218,7 +178,7 @@ static void print_text(const struct snapshot *s)
 
 		printf("  %-40s %s  mode nat  snat %s  ring %u  flows %llu  "
 		       "packets %llu  bytes %llu  replies %llu  new flows %llu\n",
-		       vip_text(v, a, sizeof(a)), lb_proto_str(v->key.proto),
+		       vip_text(v, a, sizeof(a)), proto_str(v->key.proto),
 		       addr_str(v->key.family, &v->vip.snat, b, sizeof(b)),
 		       v->vip.ring_size,
 		       vip_flows(s, v->vip.id),
@@ -230,7 +190,7 @@ static void print_text(const struct snapshot *s)
 		for (j = 0; j < s->nr_backends[i]; j++) {
 			const struct lb_backend_entry *be = &s->backends[i][j];
 			const struct lb_traffic *bt = &s->be_traffic[i][j];
-			char port[16] = "", mac[32] = "";
+			char port[16] = "", mac[sizeof(" mac ") + MAC_STRLEN] = "";
 
 			if (be->be.port)
 				snprintf(port, sizeof(port), " port %u", ntohs(be->be.port));
@@ -252,13 +212,13 @@ static void print_text(const struct snapshot *s)
 
 	printf("\nGlobal counters:\n");
 	for (k = 0; k < LB_STAT_MAX; k++)
-		printf("  %-28s %llu\n", stat_names[k],
+		printf("  %-28s %llu\n", lb_stat_names[k],
 		       (unsigned long long)s->stats[k]);
 }
 
 static void print_json(const struct snapshot *s)
 {
-	char a[128];
+	char a[VIP_STRLEN];
 	size_t i, j;
 	int k;
 
@@ -269,14 +229,14 @@ static void print_json(const struct snapshot *s)
 	printf(",\"netns_inode\":%llu}", (unsigned long long)s->netns_inode);
 	printf(",\"interfaces\":[");
 	for (k = 0; k < s->nr_ifs; k++) {
-		const struct lb_iface_state *f = &s->ifs[k];
+		const struct pinned_iface *f = &s->ifs[k];
 
 		printf("%s{\"name\":", k ? "," : "");
 		json_str(stdout, f->name);
 		printf(",\"ifindex\":%d,\"attached\":%s,\"mode\":\"%s\","
 		       "\"dispatcher\":%s,\"programs\":%d,\"priority\":%u,"
 		       "\"program_id\":%u}",
-		       f->ifindex, f->attached ? "true" : "false", lb_mode_str(f->mode),
+		       f->ifindex, f->attached ? "true" : "false", mode_str(f->mode),
 		       f->dispatcher ? "true" : "false", f->progs_on_iface,
 		       f->priority, f->prog_id);
 	}
@@ -292,7 +252,7 @@ static void print_json(const struct snapshot *s)
 		printf(",\"address\":\"%s\",\"port\":%u,\"proto\":\"%s\","
 		       "\"mode\":\"nat\"",
 		       addr_str(v->key.family, &v->key.addr, a, sizeof(a)),
-		       ntohs(v->key.port), lb_proto_str(v->key.proto));
+		       ntohs(v->key.port), proto_str(v->key.proto));
 		printf(",\"snat\":\"%s\",\"ring_size\":%u,\"flows\":%llu,"
 		       "\"packets\":%llu,\"bytes\":%llu,\"reply_packets\":%llu,"
 		       "\"reply_bytes\":%llu,\"new_flows\":%llu,\"backends\":[",
@@ -306,7 +266,7 @@ static void print_json(const struct snapshot *s)
 		for (j = 0; j < s->nr_backends[i]; j++) {
 			const struct lb_backend_entry *be = &s->backends[i][j];
 			const struct lb_traffic *bt = &s->be_traffic[i][j];
-			char mac[32];
+			char mac[MAC_STRLEN];
 
 			printf("%s{\"address\":\"%s\",\"port\":%u,\"weight\":%u,"
 			       "\"state\":\"%s\",\"mac\":",
@@ -334,27 +294,27 @@ static void print_json(const struct snapshot *s)
 	}
 	printf("],\"counters\":{");
 	for (k = 0; k < LB_STAT_MAX; k++)
-		printf("%s\"%s\":%llu", k ? "," : "", stat_names[k],
+		printf("%s\"%s\":%llu", k ? "," : "", lb_stat_names[k],
 		       (unsigned long long)s->stats[k]);
 	printf("}}\n");
 }
 
-int lb_cmd_status(const struct status_req *req, const char *pin_root)
+int do_status(const struct status_req *req, const char *pin_root)
 {
+	struct cmd_state st;
 	struct netns_id ns;
 	struct snapshot s;
-	struct lb_maps maps;
-	int lock, err;
+	int err;
 
-	lock = lb_open_state("status", pin_root, &maps);
-	if (lock < 0)
-		return 1;
-	err = snapshot_take(&maps, pin_root, true, &s);
-	lb_close_state(lock, &maps);
+	err = cmd_state_open(pin_root, &st);
+	if (err)
+		return err;
+	err = snapshot_take(&st.maps, pin_root, true, &s);
+	cmd_state_close(&st);
 	if (err) {
-		lb_err("status", "cannot read the state in %s: %s", pin_root,
+		pr_err("cannot read the state in %s: %s\n", pin_root,
 		       strerror(-err));
-		return 1;
+		return err;
 	}
 	s.state_dir = pin_root;
 	if (!netns_self(&ns))
@@ -433,7 +393,8 @@ static void print_rates(const char *label, bool json,
 static void print_interval(const struct snapshot *s, const struct snapshot *p,
 			   double secs, bool json)
 {
-	char a[128], label[192];
+	/* a backend's label is indented by two spaces */
+	char a[VIP_STRLEN], label[VIP_LABEL_STRLEN + 2];
 	size_t i, j, pi = 0;
 
 	if (json)
@@ -447,11 +408,11 @@ static void print_interval(const struct snapshot *s, const struct snapshot *p,
 		const struct lb_traffic *pv = prev_vip(p, v, &pi);
 
 		vip_text(v, a, sizeof(a));
-		snprintf(label, sizeof(label), "%s/%s", a,
-			 lb_proto_str(v->key.proto));
+		vip_label(v->key.family, &v->key.addr, ntohs(v->key.port),
+			  v->key.proto, label, sizeof(label));
 		if (json)
 			printf("%s{\"vip\":\"%s\",\"proto\":\"%s\",", i ? "," : "",
-			       a, lb_proto_str(v->key.proto));
+			       a, proto_str(v->key.proto));
 		print_rates(label, json, &s->vip_traffic[i], pv, secs);
 		if (json)
 			printf(",\"backends\":[");
@@ -477,23 +438,24 @@ static void print_interval(const struct snapshot *s, const struct snapshot *p,
 	fflush(stdout);
 }
 
-int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
+int do_stats(const struct stats_req *req, const char *pin_root)
 {
 	struct snapshot s, prev;
 	struct timespec t0, t1;
-	struct lb_maps maps;
+	struct cmd_state st;
 	__u32 n = 0;
-	int lock, err;
+	int err;
 
+	err = cmd_state_open(pin_root, &st);
+	if (err)
+		return err;
 	/* The lock is only held to open the maps: reading needs none. */
-	lock = lb_open_state("stats", pin_root, &maps);
-	if (lock < 0)
-		return 1;
-	pin_dir_unlock(lock);
+	pin_dir_unlock(st.lock);
+	st.lock = -1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	err = snapshot_take(&maps, pin_root, false, &prev);
+	err = snapshot_take(&st.maps, pin_root, false, &prev);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!err && !stop && (!req->count || n < req->count)) {
 		struct timespec req_ts = { .tv_sec = req->interval };
@@ -502,7 +464,7 @@ int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
 			;
 		if (stop)
 			break;
-		err = snapshot_take(&maps, pin_root, false, &s);
+		err = snapshot_take(&st.maps, pin_root, false, &s);
 		if (err)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -514,11 +476,9 @@ int lb_cmd_stats(const struct stats_req *req, const char *pin_root)
 		n++;
 	}
 	snapshot_free(&prev);
-	lb_maps_close(&maps);
-	if (err) {
-		lb_err("stats", "cannot read the state in %s: %s", pin_root,
+	cmd_state_close(&st);
+	if (err)
+		pr_err("cannot read the state in %s: %s\n", pin_root,
 		       strerror(-err));
-		return 1;
-	}
-	return 0;
+	return err;
 }

@@ -12,7 +12,9 @@
 
 #include "xdp-lb.h"
 #include "bpffs.h"
+#include "env.h"
 #include "logging.h"
+#include "maglev.h"
 #include "netns.h"
 
 static const struct enum_val mode_vals[] = {
@@ -27,28 +29,51 @@ static const struct enum_val proto_vals[] = {
 	{ NULL, 0 }
 };
 
+/* --proto: a VIP's protocol, named the same way by vip and backend */
+#define PROTO_OPTION(_cfgtype, _help)					\
+	DEFINE_OPTION("proto", OPT_ENUM, _cfgtype, proto,		\
+		      .short_opt = 'p', .enum_vals = proto_vals,	\
+		      .help = (_help), .show_default = true)
+
+/*
+ * The defaults: what a command gets for an option not given, and what
+ * --help shows (.show_default).
+ */
 static const struct load_req defaults_load = {
 	.mode = XDP_MODE_NATIVE,
 	.priority = LB_PRIORITY_DEFAULT,
+	.capacity = {
+		[LB_CAP_FLOWS] = LB_FLOWS_DEFAULT,
+		[LB_CAP_VIPS] = LB_MAX_VIPS_DEFAULT,
+		[LB_CAP_BACKENDS] = LB_MAX_BACKENDS_DEFAULT,
+	},
 };
 
 static const struct prog_option load_options[] = {
 	DEFINE_OPTION("mode", OPT_ENUM, struct load_req, mode,
 		      .short_opt = 'm', .enum_vals = mode_vals,
-		      .help = "Attach mode; default native"),
+		      .help = "Attach mode", .show_default = true),
 	DEFINE_OPTION("priority", OPT_U32, struct load_req, priority,
 		      .short_opt = 'P', .metavar = "N", .max = 1000,
-		      .help = "Run priority under libxdp's dispatcher (lower runs first); default 30"),
-	DEFINE_OPTION("flows", OPT_U32, struct load_req, flows,
+		      .help = "Run priority under libxdp's dispatcher (lower runs first)",
+		      .show_default = true),
+	DEFINE_OPTION("flows", OPT_U32, struct load_req, capacity[LB_CAP_FLOWS],
 		      .short_opt = 'f', .metavar = "N", .min = 1024,
 		      .max = 1U << 26,
-		      .help = "Connection table size when the maps are created; default 1048576"),
-	DEFINE_OPTION("max-vips", OPT_U32, struct load_req, max_vips,
+		      OPT_SET_FLAG(struct load_req, capacity_set[LB_CAP_FLOWS]),
+		      .help = "Connection table size when the maps are created",
+		      .show_default = true),
+	DEFINE_OPTION("max-vips", OPT_U32, struct load_req, capacity[LB_CAP_VIPS],
 		      .metavar = "N", .min = 1, .max = 65536,
-		      .help = "VIP capacity when the maps are created; default 1024"),
-	DEFINE_OPTION("max-backends", OPT_U32, struct load_req, max_backends,
+		      OPT_SET_FLAG(struct load_req, capacity_set[LB_CAP_VIPS]),
+		      .help = "VIP capacity when the maps are created",
+		      .show_default = true),
+	DEFINE_OPTION("max-backends", OPT_U32, struct load_req,
+		      capacity[LB_CAP_BACKENDS],
 		      .metavar = "N", .min = 1, .max = 1U << 20,
-		      .help = "Backend capacity (all VIPs) when the maps are created; default 4096"),
+		      OPT_SET_FLAG(struct load_req, capacity_set[LB_CAP_BACKENDS]),
+		      .help = "Backend capacity (all VIPs) when the maps are created",
+		      .show_default = true),
 	DEFINE_OPTION("seed", OPT_SEED, struct load_req, seed,
 		      .short_opt = 's', .metavar = "HEX",
 		      OPT_SET_FLAG(struct load_req, seed_set),
@@ -84,20 +109,20 @@ static const struct prog_option status_options[] = {
 
 static const struct vip_req defaults_vip = {
 	.proto = IPPROTO_TCP,
+	.ring_size = LB_RING_SIZE_DEFAULT,
 };
 
 static const struct prog_option vip_options[] = {
-	DEFINE_OPTION("proto", OPT_ENUM, struct vip_req, proto,
-		      .short_opt = 'p', .enum_vals = proto_vals,
-		      .help = "Protocol; default tcp"),
+	PROTO_OPTION(struct vip_req, "Protocol"),
 	DEFINE_OPTION("snat", OPT_IPADDR, struct vip_req, snat,
 		      .short_opt = 's', .metavar = "addr", .noun = "SNAT address",
 		      OPT_SET_FLAG(struct vip_req, snat_set),
 		      .help = "Source address towards the backends; default the VIP address"),
 	DEFINE_OPTION("ring-size", OPT_U32, struct vip_req, ring_size,
 		      .metavar = "N", .min = 2, .max = LB_RING_SIZE_MAX,
-		      .check = check_prime, .noun = "ring size",
-		      .help = "Maglev table size, a prime; default 65537"),
+		      .check = maglev_size_check, .noun = "ring size",
+		      OPT_SET_FLAG(struct vip_req, ring_size_set),
+		      .help = "Maglev table size, a prime", .show_default = true),
 	DEFINE_OPTION("remove", OPT_BOOL, struct vip_req, remove,
 		      .short_opt = 'r', .help = "Remove the VIP"),
 	DEFINE_OPTION("vip", OPT_VIP, struct vip_req, vip,
@@ -112,9 +137,7 @@ static const struct backend_req defaults_backend = {
 };
 
 static const struct prog_option backend_options[] = {
-	DEFINE_OPTION("proto", OPT_ENUM, struct backend_req, proto,
-		      .short_opt = 'p', .enum_vals = proto_vals,
-		      .help = "Protocol of the VIP; default tcp"),
+	PROTO_OPTION(struct backend_req, "Protocol of the VIP"),
 	DEFINE_OPTION("port", OPT_PORT, struct backend_req, port,
 		      .short_opt = 'P', .metavar = "port",
 		      OPT_SET_FLAG(struct backend_req, port_set),
@@ -122,7 +145,8 @@ static const struct prog_option backend_options[] = {
 	DEFINE_OPTION("weight", OPT_U32, struct backend_req, weight,
 		      .short_opt = 'w', .metavar = "N", .max = 65535,
 		      OPT_SET_FLAG(struct backend_req, weight_set),
-		      .help = "Relative share of new flows, 0 drains; default 1"),
+		      .help = "Relative share of new flows, 0 drains",
+		      .show_default = true),
 	DEFINE_OPTION("mac", OPT_MACADDR, struct backend_req, mac,
 		      .short_opt = 'M', .metavar = "mac",
 		      OPT_SET_FLAG(struct backend_req, mac_set),
@@ -145,7 +169,7 @@ static const struct stats_req defaults_stats = {
 static const struct prog_option stats_options[] = {
 	DEFINE_OPTION("interval", OPT_U32, struct stats_req, interval,
 		      .short_opt = 'i', .metavar = "SECONDS", .min = 1, .max = 3600,
-		      .help = "Seconds between reports; default 1"),
+		      .help = "Seconds between reports", .show_default = true),
 	DEFINE_OPTION("count", OPT_U32, struct stats_req, count,
 		      .short_opt = 'c', .metavar = "N",
 		      .help = "Stop after N reports; default: until interrupted"),
@@ -154,106 +178,35 @@ static const struct prog_option stats_options[] = {
 	END_OPTIONS
 };
 
-#define CAP_NET_ADMIN_BIT 12
-#define CAP_SYS_ADMIN_BIT 21
-#define CAP_BPF_BIT 39
+DEFINE_HANDLER(handle_load, do_load, struct load_req)
+DEFINE_HANDLER(handle_unload, do_unload, struct unload_req)
+DEFINE_HANDLER(handle_status, do_status, struct status_req)
+DEFINE_HANDLER(handle_vip, do_vip, struct vip_req)
+DEFINE_HANDLER(handle_backend, do_backend, struct backend_req)
+DEFINE_HANDLER(handle_stats, do_stats, struct stats_req)
 
-/* Effective capabilities, from /proc/self/status (no libcap needed). */
-static bool has_caps(void)
-{
-	unsigned long long eff = 0;
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/self/status", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found && (eff & (1ULL << CAP_NET_ADMIN_BIT)) &&
-	       (eff & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_BPF_BIT)));
-}
-
-/* Checks shared by every command, before any state is touched. */
-static int prepare(const char *cmd, bool mount)
-{
-	const char *mnt = bpffs_mount_point();
-	bool mounted;
-	int err;
-
-	if (geteuid() != 0) {
-		lb_err(cmd, "must be run as root");
-		return -EPERM;
-	}
-	if (!has_caps()) {
-		lb_err(cmd, "must be run as root with CAP_SYS_ADMIN (or CAP_BPF) "
-		       "and CAP_NET_ADMIN");
-		return -EPERM;
-	}
-	if (!mount)
-		return 0;
-	err = bpffs_ensure(mnt, &mounted);
-	if (err) {
-		lb_err(cmd, "bpffs is not mounted at %s and mounting it failed: %s",
-		       mnt, err == -ENOTEMPTY ? "the directory is not empty" :
-		       strerror(-err));
-		return err;
-	}
-	if (mounted)
-		pr_debug("Mounted bpffs at %s\n", mnt);
-	return 0;
-}
-
-static int do_load(const void *cfg, const char *pin_root)
-{
-	return prepare("load", true) ?: lb_cmd_load(cfg, pin_root);
-}
-
-static int do_unload(const void *cfg, const char *pin_root)
-{
-	return prepare("unload", false) ?: lb_cmd_unload(cfg, pin_root);
-}
-
-static int do_status(const void *cfg, const char *pin_root)
-{
-	return prepare("status", false) ?: lb_cmd_status(cfg, pin_root);
-}
-
-static int do_vip(const void *cfg, const char *pin_root)
-{
-	return prepare("vip", false) ?: lb_cmd_vip(cfg, pin_root);
-}
-
-static int do_backend(const void *cfg, const char *pin_root)
-{
-	return prepare("backend", false) ?: lb_cmd_backend(cfg, pin_root);
-}
-
-static int do_stats(const void *cfg, const char *pin_root)
-{
-	return prepare("stats", false) ?: lb_cmd_stats(cfg, pin_root);
-}
-
+/* load mounts bpffs if need be; the others find no state without it */
 static const struct prog_command cmds[] = {
-	DEFINE_COMMAND("load", do_load, struct load_req, load_options,
-		       &defaults_load, "Load xdp-lb on one or more interfaces"),
-	DEFINE_COMMAND("unload", do_unload, struct unload_req, unload_options,
-		       &defaults_unload, "Unload xdp-lb from interfaces"),
-	DEFINE_COMMAND("status", do_status, struct status_req, status_options,
+	DEFINE_COMMAND("load", handle_load, struct load_req, load_options,
+		       &defaults_load, "Load xdp-lb on one or more interfaces",
+		       .needs = ENV_ROOT | ENV_BPFFS),
+	DEFINE_COMMAND("unload", handle_unload, struct unload_req, unload_options,
+		       &defaults_unload, "Unload xdp-lb from interfaces",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("status", handle_status, struct status_req, status_options,
 		       &defaults_status,
-		       "Show interfaces, VIPs, backends, flows and counters"),
-	DEFINE_COMMAND("vip", do_vip, struct vip_req, vip_options,
-		       &defaults_vip, "Add, change or remove a VIP"),
-	DEFINE_COMMAND("backend", do_backend, struct backend_req, backend_options,
-		       &defaults_backend,
-		       "Add, change, drain (--weight 0) or remove a backend of a VIP"),
-	DEFINE_COMMAND("stats", do_stats, struct stats_req, stats_options,
-		       &defaults_stats, "Show live per-second rates per VIP and backend"),
+		       "Show interfaces, VIPs, backends, flows and counters",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("vip", handle_vip, struct vip_req, vip_options,
+		       &defaults_vip, "Add, change or remove a VIP",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("backend", handle_backend, struct backend_req,
+		       backend_options, &defaults_backend,
+		       "Add, change, drain (--weight 0) or remove a backend of a VIP",
+		       .needs = ENV_ROOT),
+	DEFINE_COMMAND("stats", handle_stats, struct stats_req, stats_options,
+		       &defaults_stats, "Show live per-second rates per VIP and backend",
+		       .needs = ENV_ROOT),
 	END_COMMANDS
 };
 
@@ -264,17 +217,17 @@ int main(int argc, char **argv)
 	int err;
 
 	/* One state per network namespace: <bpffs>/xdp-lb/netns-<inode> */
+	set_log_prefix(PROG_NAME, NULL);
 	err = netns_self(&ns);
 	if (err) {
-		fprintf(stderr, "%s: cannot identify this network namespace "
-			"(/proc/self/ns/net): %s\n", PROG_NAME, strerror(-err));
+		pr_err("cannot identify this network namespace (/proc/self/ns/net): %s\n",
+		       strerror(-err));
 		return 1;
 	}
 	snprintf(subdir, sizeof(subdir), "%s/" NETNS_DIR_FMT, PIN_SUBDIR,
 		 (unsigned long long)ns.inode);
 	if (pin_root_path(pin_root, sizeof(pin_root), subdir)) {
-		fprintf(stderr, "%s: the bpffs path in XDP_LB_BPFFS is too long\n",
-			PROG_NAME);
+		pr_err("the bpffs path in XDP_LB_BPFFS is too long\n");
 		return 1;
 	}
 	return dispatch_commands(PROG_NAME, argc, argv, cmds, pin_root);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the xdp-lb subcommands share. */
+/* What the xdp-lb commands share: names, requests, the commands, the state. */
 #ifndef __XDP_LB_H
 #define __XDP_LB_H
 
@@ -16,18 +16,16 @@
 #define PIN_SUBDIR "xdp-lb"
 /* below PIN_SUBDIR, one directory per network namespace (lib/netns.h) */
 #define NETNS_DIR_FMT "netns-%llu"
-#define PROGRAMS_DIR "programs"
 
-/* Defaults (also documented in man/xdp-lb.8 and --help). */
-#define LB_PRIORITY_DEFAULT 30
+/* Default weight of a new backend (also in man/xdp-lb.8). */
 #define LB_WEIGHT_DEFAULT 1
 
 struct load_req {
 	int mode;               /* enum xdp_attach_mode */
 	__u32 priority;
-	__u32 flows;            /* 0 = keep/default */
-	__u32 max_vips;         /* 0 = keep/default */
-	__u32 max_backends;     /* 0 = keep/default */
+	/* map capacities by enum lb_capacity (maps.h): --flows, --max-vips... */
+	__u32 capacity[LB_CAP_COUNT];
+	bool capacity_set[LB_CAP_COUNT];
 	bool seed_set;
 	__u32 seed[4];
 	struct iface_list ifaces;
@@ -43,7 +41,8 @@ struct vip_req {
 	int proto;
 	bool snat_set;
 	struct ip_addr snat;
-	__u32 ring_size;        /* 0 = default / unchanged */
+	__u32 ring_size;
+	bool ring_size_set;     /* else a new VIP's is the default, an old one's kept */
 	bool remove;
 	struct vip_addr vip;
 };
@@ -71,46 +70,33 @@ struct stats_req {
 	bool json;
 };
 
-int lb_cmd_load(const struct load_req *req, const char *pin_root);
-int lb_cmd_unload(const struct unload_req *req, const char *pin_root);
-int lb_cmd_vip(const struct vip_req *req, const char *pin_root);
-int lb_cmd_backend(const struct backend_req *req, const char *pin_root);
-int lb_cmd_status(const struct status_req *req, const char *pin_root);
-int lb_cmd_stats(const struct stats_req *req, const char *pin_root);
+/* The commands: 0 or a negative errno, after printing the error. */
+int do_load(const struct load_req *req, const char *pin_root);
+int do_unload(const struct unload_req *req, const char *pin_root);
+int do_vip(const struct vip_req *req, const char *pin_root);
+int do_backend(const struct backend_req *req, const char *pin_root);
+int do_status(const struct status_req *req, const char *pin_root);
+int do_stats(const struct stats_req *req, const char *pin_root);
 
-/* "native", "skb", "hw" or "none" (not attached). */
-const char *lb_mode_str(enum xdp_attach_mode mode);
-
-/* "udp" or "tcp" */
-const char *lb_proto_str(int proto);
-
-/* A VIP as commands name it: "ADDR:PORT/PROTO" (port in host order). */
-const char *lb_vip_label(__u8 family, const union lb_addr *addr, __u16 port,
-			 int proto, char *buf, size_t len);
-
-/* One line per problem, on stderr, prefixed with the command. */
-void lb_err(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/*
- * Opens the pinned maps for a configuration command and takes the lock;
- * prints the error itself. Returns the lock fd (>= 0) or -1.
- */
-int lb_open_state(const char *cmd, const char *pin_root, struct lb_maps *maps);
-void lb_close_state(int lock_fd, struct lb_maps *maps);
-
-/* Interfaces xdp-lb is loaded on, from its program pins. */
-struct lb_iface_state {
-	char name[16];
-	int ifindex;            /* 0 if the interface is gone */
-	enum xdp_attach_mode mode;
-	bool attached;
-	bool dispatcher;        /* false: single program, no dispatcher */
-	unsigned int priority;
-	unsigned int prog_id;
-	int progs_on_iface;     /* programs under the dispatcher */
+/* The pinned state, for the commands (state.c). */
+struct cmd_state {
+	int lock;               /* the pin directory's, or -1 */
+	struct lb_maps maps;
 };
 
-int lb_list_ifaces(const char *pin_root, struct lb_iface_state **out, int *n);
+/*
+ * Locks pin_root (creating it first with create) and claims the state in
+ * it (lb_state_claim(): *dropped when it was a deleted namespace's).
+ */
+int cmd_state_lock(const char *pin_root, bool create, int *lock,
+		   bool *dropped);
+/* Removes pin_root, and the directory of all namespaces if it is empty. */
+int cmd_state_remove(const char *pin_root);
+/*
+ * The state for vip, backend, status and stats: there, locked, claimed,
+ * opened and recovered. After a failure nothing is left open.
+ */
+int cmd_state_open(const char *pin_root, struct cmd_state *st);
+void cmd_state_close(struct cmd_state *st);
 
 #endif /* __XDP_LB_H */

@@ -27,7 +27,7 @@
 
 /* Priority between xdp-filter (10) and libxdp's default (50); chain on PASS. */
 struct {
-	__uint(priority, 30);
+	__uint(priority, LB_PRIORITY_DEFAULT);
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(xdp_lb);
 

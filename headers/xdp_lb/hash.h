@@ -61,6 +61,10 @@ static __always_inline __u64 lb_siphash13(const __u64 *m, int n,
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+/* lb_flow_hash() reads the key as whole 64-bit words, padding included. */
+_Static_assert(sizeof(struct lb_flow_key) % sizeof(__u64) == 0,
+	       "struct lb_flow_key is not a whole number of 64-bit words");
+
 /* The hash a new flow is balanced by: all of its 5-tuple, nothing else. */
 static __always_inline __u32 lb_flow_hash(const struct lb_flow_key *k,
 					  const __u32 key[4])

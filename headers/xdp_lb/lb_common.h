@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the XDP program and user space share: map names, key and value
- * layouts, counters, limits and timeouts. Everything here is part of the
- * pinned state under /sys/fs/bpf/xdp-lb, so a layout change must bump
- * LB_STATE_VERSION (the command refuses pins of another version).
+ * What the XDP program and user space share: key and value layouts,
+ * limits and timeouts, with the map names (maps.h) and the counters
+ * (counters.h). Everything here is part of the pinned state under
+ * /sys/fs/bpf/xdp-lb, so a layout change must bump LB_STATE_VERSION (the
+ * command refuses pins of another version).
  */
 #ifndef __XDP_LB_COMMON_H
 #define __XDP_LB_COMMON_H
 
 #include <linux/types.h>
+
+#include "counters.h"
+#include "maps.h"
 
 #define LB_STATE_VERSION 1
 
@@ -19,6 +23,13 @@
 #define LB_FRAGS_DEFAULT 8192
 #define LB_RING_SIZE_DEFAULT 65537
 #define LB_RING_SIZE_MAX 131071
+
+/*
+ * Run priority under libxdp's dispatcher (lower runs first): after
+ * xdp-filter (10), before libxdp's default (50). The BPF program's run
+ * configuration and load's --priority default.
+ */
+#define LB_PRIORITY_DEFAULT 30
 
 /* Ring slot value of a VIP without any backend able to take new flows. */
 #define LB_BACKEND_NONE 0xffffffffU
@@ -46,19 +57,6 @@
 #define LB_TIMEOUT_UDP 60          /* any UDP flow */
 /* last_seen is refreshed (and the two directions synchronised) this often. */
 #define LB_REFRESH_NS 1000000000ULL
-
-/* Names of the pinned maps (kernel object names are at most 15 chars). */
-#define LB_MAP_CONFIG lb_config
-#define LB_MAP_VIPS lb_vips
-#define LB_MAP_RINGS lb_rings
-#define LB_MAP_BACKENDS lb_backends
-#define LB_MAP_SNAT_ADDRS lb_snat_addrs
-#define LB_MAP_CT_FWD lb_ct_fwd
-#define LB_MAP_CT_REV lb_ct_rev
-#define LB_MAP_FRAGS lb_frags
-#define LB_MAP_STATS lb_stats
-#define LB_MAP_VIP_STATS lb_vip_stats
-#define LB_MAP_BE_STATS lb_be_stats
 
 /* An IPv4 address sits in the first word, the other words are zero. */
 union lb_addr {
@@ -233,38 +231,5 @@ struct lb_traffic {
 	__u64 reply_bytes;
 	__u64 new_flows;
 };
-
-/*
- * Global counters (lb_stats, per-CPU u64 array). The first five count every
- * packet exactly once by verdict; the rest count reasons and events.
- */
-enum lb_stat {
-	LB_STAT_ABORTED = 0,    /* == XDP_ABORTED */
-	LB_STAT_DROP,           /* == XDP_DROP */
-	LB_STAT_PASS,           /* == XDP_PASS */
-	LB_STAT_TX,             /* == XDP_TX */
-	LB_STAT_REDIRECT,       /* == XDP_REDIRECT */
-	LB_STAT_PASS_NOT_IP,
-	LB_STAT_PASS_NOT_VIP,
-	LB_STAT_PASS_MALFORMED,
-	LB_STAT_PASS_FRAG_UNKNOWN,
-	LB_STAT_PASS_NO_NEIGH,
-	LB_STAT_DROP_NO_BACKEND,
-	LB_STAT_DROP_PORTS_EXHAUSTED,
-	LB_STAT_DROP_FIB,
-	LB_STAT_DROP_RING_MISSING,
-	LB_STAT_FLOW_NEW,
-	LB_STAT_FLOW_REBALANCED,
-	LB_STAT_FLOW_EXPIRED,
-	LB_STAT_FLOW_MISS_NON_SYN,
-	LB_STAT_REV_RESTORED,
-	LB_STAT_FRAG_TRACKED,
-	LB_STAT_ICMP_TO_BACKEND,
-	LB_STAT_ICMP_TO_CLIENT,
-	LB_STAT_FIB_LOOKUP,
-	LB_STAT_MAX,
-};
-
-#define LB_STAT_SLOTS 32
 
 #endif /* __XDP_LB_COMMON_H */

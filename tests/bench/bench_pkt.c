@@ -826,15 +826,6 @@ static void scen_setup(const struct scen *sc)
 		die("%s: setting up the wrapper: %s", sc->name, strerror(-err));
 }
 
-static const char *const stat_names[LB_STAT_MAX] = {
-	"ABORTED", "DROP", "PASS", "TX", "REDIRECT", "PASS_NOT_IP",
-	"PASS_NOT_VIP", "PASS_MALFORMED", "PASS_FRAG_UNKNOWN", "PASS_NO_NEIGH",
-	"DROP_NO_BACKEND", "DROP_PORTS_EXHAUSTED", "DROP_FIB",
-	"DROP_RING_MISSING", "FLOW_NEW", "FLOW_REBALANCED", "FLOW_EXPIRED",
-	"FLOW_MISS_NON_SYN", "REV_RESTORED", "FRAG_TRACKED", "ICMP_TO_BACKEND",
-	"ICMP_TO_CLIENT", "FIB_LOOKUP",
-};
-
 /*
  * The data plane's counters over a run: every packet got the expected
  * verdict, and every packet created a flow, or none did.
@@ -862,7 +853,7 @@ static void check_stats(const struct scen *sc, __u32 repeat,
 		act_name(sc->want_act));
 	for (i = 0; i < LB_STAT_MAX; i++)
 		if (after[i] != before[i])
-			fprintf(stderr, "  %-22s %+lld\n", stat_names[i],
+			fprintf(stderr, "  %-26s %+lld\n", lb_stat_names[i],
 				(long long)(after[i] - before[i]));
 	exit(1);
 }

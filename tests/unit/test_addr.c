@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include "addr.h"
+#include "format.h"
 
 #define LONG_LEN (100 * 1024)
 

@@ -52,6 +52,17 @@ static void be_v6(struct maglev_backend *b, __u32 id, __u32 weight,
 	b->family = LB_AF_INET6;
 }
 
+/* Number of slots that differ between two tables of ring_size slots. */
+static size_t maglev_diff(const __u32 *a, const __u32 *b, __u32 ring_size)
+{
+	size_t diff = 0;
+	__u32 i;
+
+	for (i = 0; i < ring_size; i++)
+		diff += a[i] != b[i];
+	return diff;
+}
+
 static __u32 *new_table(__u32 size)
 {
 	__u32 *t = malloc(size * sizeof(*t));

@@ -24,7 +24,9 @@
 #include <xdp/libxdp.h>
 
 #include "addr.h"
+#include "format.h"
 #include "logging.h"
+#include "maglev.h"
 #include "params.h"
 
 #define PROG "xdp-lb"
@@ -145,7 +147,7 @@ static const struct prog_option vip_options[] = {
 		      OPT_SET_FLAG(struct vip_cfg, snat_set),
 		      .help = "Source address towards the backends"),
 	DEFINE_OPTION("ring-size", OPT_U32, struct vip_cfg, ring_size,
-		      .min = 3, .max = LB_RING_SIZE_MAX, .check = check_prime,
+		      .min = 3, .max = LB_RING_SIZE_MAX, .check = maglev_size_check,
 		      .help = "Maglev table size, a prime; default 65537"),
 	DEFINE_OPTION("remove", OPT_BOOL, struct vip_cfg, remove,
 		      .short_opt = 'r', .help = "Remove the VIP"),
@@ -674,6 +676,59 @@ static void test_help_every_command(void **state)
 				       "                            Help\n"));
 		free(buf);
 	}
+}
+
+/* --help shows the defaults' values where an option asks for it. */
+static void test_help_defaults(void **state)
+{
+	struct dflt_cfg {
+		__u32 n;
+		__u16 port;
+		__u8 proto;
+		__u32 none;
+	};
+	static const struct dflt_cfg defaults = {
+		.n = 42, .port = 8080, .proto = IPPROTO_UDP,
+	};
+	static const struct prog_option o[] = {
+		DEFINE_OPTION("n", OPT_U32, struct dflt_cfg, n,
+			      .help = "A number", .show_default = true),
+		DEFINE_OPTION("port", OPT_PORT, struct dflt_cfg, port,
+			      .help = "A port", .show_default = true),
+		DEFINE_OPTION("proto", OPT_ENUM, struct dflt_cfg, proto,
+			      .enum_vals = proto_vals, .help = "A protocol",
+			      .show_default = true),
+		DEFINE_OPTION("none", OPT_U32, struct dflt_cfg, none,
+			      .help = "No default shown"),
+		END_OPTIONS
+	};
+	static const struct prog_option bad[] = {
+		DEFINE_OPTION("b", OPT_BOOL, struct status_cfg, json,
+			      .show_default = true),
+		END_OPTIONS
+	};
+	const struct prog_command c[] = {
+		DEFINE_COMMAND("x", do_nothing, struct dflt_cfg, o, &defaults, "X"),
+		END_COMMANDS
+	};
+	const struct prog_command b[] = {
+		DEFINE_COMMAND("y", do_nothing, struct status_cfg, bad, NULL, "Y"),
+		END_COMMANDS
+	};
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(check_command_table(PROG, c, f), 0);
+	print_command_usage(f, PROG, &c[0]);
+	assert_int_equal(check_command_table(PROG, b, f), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(buf, "     --n <N>                A number; default 42\n"));
+	assert_non_null(strstr(buf, "     --port <port>          A port; default 8080\n"));
+	assert_non_null(strstr(buf, "     --proto <proto>        A protocol; default udp (valid values: tcp,udp)\n"));
+	assert_non_null(strstr(buf, "     --none <N>             No default shown\n"));
+	assert_non_null(strstr(buf, "option 'b': no default to show for this option type"));
+	free(buf);
 }
 
 /* ---- load / unload ------------------------------------------------ */
@@ -1245,6 +1300,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_version, teardown),
 		cmocka_unit_test_teardown(test_help_backend, teardown),
 		cmocka_unit_test_teardown(test_help_every_command, teardown),
+		cmocka_unit_test_teardown(test_help_defaults, teardown),
 		cmocka_unit_test_teardown(test_load, teardown),
 		cmocka_unit_test_teardown(test_load_errors, teardown),
 		cmocka_unit_test_teardown(test_unload, teardown),
